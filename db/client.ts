@@ -1,0 +1,81 @@
+/**
+ * The one module that knows which PostgreSQL engine runs:
+ * - `DATABASE_URL` set   → a real server through postgres.js (pooled);
+ * - `DATABASE_URL` unset → embedded PGlite stored under `.data/pglite` (zero configuration).
+ * Everything else receives a `Db` and never asks which one it is.
+ */
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything queries can run on: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+export type DbHandle = {
+  db: Db;
+  engine: "pglite" | "postgres";
+  /** The connection URL (postgres only). */
+  url?: string;
+  /** A human description for start-up logs, without credentials. */
+  describe: string;
+  close(): Promise<void>;
+};
+
+export function dataDir(): string {
+  return path.resolve(process.env.COURSEPAY_DATA_DIR ?? ".data");
+}
+
+export function openPostgres(url: string, options: { max?: number } = {}): DbHandle {
+  const client = postgres(url, {
+    max: options.max ?? Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    onnotice: () => {},
+    // Money columns are bigint; drizzle maps them to numbers (all amounts are safe integers).
+  });
+  const parsed = new URL(url);
+  return {
+    db: drizzlePostgres({ client, schema }) as unknown as Db,
+    engine: "postgres",
+    url,
+    describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** `dir` undefined → in-memory (tests). */
+export function openPglite(dir?: string): DbHandle {
+  const client = new PGlite(dir);
+  return {
+    db: drizzlePglite({ client, schema }) as unknown as Db,
+    engine: "pglite",
+    describe: dir ? `embedded PGlite at ${path.relative(process.cwd(), dir) || dir}` : "embedded PGlite (in memory)",
+    close: () => client.close(),
+  };
+}
+
+export function openFromEnv(): DbHandle {
+  const url = process.env.DATABASE_URL;
+  return url ? openPostgres(url) : openPglite(path.join(dataDir(), "pglite"));
+}
+
+// One handle per process. Kept on globalThis because Next.js may evaluate this module more than once
+// (dev hot reload, separate server bundles), and a second PGlite on the same directory would corrupt it.
+const globalKey = Symbol.for("coursepay.db");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: DbHandle };
+
+export function dbHandle(): DbHandle {
+  const g = globalThis as GlobalWithDb;
+  g[globalKey] ??= openFromEnv();
+  return g[globalKey];
+}
+
+export function getDb(): Db {
+  return dbHandle().db;
+}

@@ -1,0 +1,413 @@
+/**
+ * The data model: the single source of truth for every table, enum and constraint.
+ *
+ * Conventions
+ * - Money is always an integer count of minor units (`*_minor`, bigint) next to an ISO-4217 `currency`.
+ *   How many decimals a currency has lives in lib/money, never here.
+ * - Status columns are PostgreSQL enums; which moves between them are legal lives in lib/payments/state.ts.
+ * - Every provider-side identifier is unique per provider, so a retried notification or a replayed API
+ *   response can never create a second row ("exactly once" is enforced by the database, not by code paths).
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  char,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const money = (name: string) => bigint(name, { mode: "number" });
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+const currencyCode = () => char("currency", { length: 3 }).notNull();
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+// ---------------------------------------------------------------------------------------------
+
+export const userRole = pgEnum("user_role", ["student", "admin"]);
+
+/** Payment providers behind one interface; adding one is `ALTER TYPE … ADD VALUE`. */
+export const paymentProvider = pgEnum("payment_provider", ["paypal"]);
+
+/** One checkout attempt. Transitions: lib/payments/state.ts. */
+export const orderStatus = pgEnum("order_status", [
+  "created", // our row exists, PayPal order may or may not exist yet
+  "approved", // the buyer approved at PayPal, nothing captured yet
+  "pending", // captured, but PayPal holds the money (eCheck, review…)
+  "completed", // money received, enrollments granted
+  "partially_refunded",
+  "refunded",
+  "reversed", // chargeback / dispute lost
+  "cancelled", // the buyer or the store abandoned it before payment
+  "failed", // declined / denied, no money moved
+  "expired", // never approved or captured within PayPal's window
+]);
+
+/** A capture (one movement of money into the merchant account). */
+export const paymentStatus = pgEnum("payment_status", [
+  "pending",
+  "completed",
+  "partially_refunded",
+  "refunded",
+  "reversed",
+  "declined",
+  "failed",
+]);
+
+export const refundStatus = pgEnum("refund_status", ["pending", "completed", "failed", "cancelled"]);
+
+export const enrollmentMode = pgEnum("enrollment_mode", ["full", "audit"]);
+export const enrollmentStatus = pgEnum("enrollment_status", ["active", "revoked"]);
+/** Why an enrollment exists: a free course, an audit, a paid order item, or an admin's grant. */
+export const enrollmentSource = pgEnum("enrollment_source", ["free", "audit", "purchase", "admin"]);
+
+/** Where a raw provider payload came from. */
+export const paymentEventSource = pgEnum("payment_event_source", [
+  "api", // a response (or transport failure) of a call we made to the provider
+  "webhook", // a push notification from the provider
+  "ipn", // a legacy IPN message
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+// ---------------------------------------------------------------------------------------------
+
+/** Columns follow Auth.js's user shape (id, name, email, emailVerified, image) so an adapter can be added later. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: userRole("role").notNull().default("student"),
+    emailVerified: timestamp("email_verified", { withTimezone: true }),
+    image: text("image"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Emails are stored normalised (trimmed, lower-case); the index makes "unique" hold regardless.
+    uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
+  ],
+);
+
+/** Every sign-in attempt, so rate limits hold across several app instances. */
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("sign_in_attempts_email_idx").on(t.email, t.createdAt),
+    index("sign_in_attempts_ip_idx").on(t.ip, t.createdAt),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Catalog
+// ---------------------------------------------------------------------------------------------
+
+export const courses = pgTable(
+  "courses",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull(),
+    body: text("body").notNull(),
+    /** 0 means free. */
+    priceMinor: money("price_minor").notNull(),
+    currency: currencyCode(),
+    auditable: boolean("auditable").notNull().default(false),
+    published: boolean("published").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("courses_price_non_negative", sql`${t.priceMinor} >= 0`),
+    check("courses_currency_iso", sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check("courses_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Cart
+// ---------------------------------------------------------------------------------------------
+
+/** One cart per user. */
+export const carts = pgTable("carts", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id")
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A course at most once per cart (the primary key). */
+export const cartItems = pgTable(
+  "cart_items",
+  {
+    cartId: uuid("cart_id")
+      .notNull()
+      .references(() => carts.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.cartId, t.courseId] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Orders and money movements
+// ---------------------------------------------------------------------------------------------
+
+/** One checkout attempt, in one currency, with one provider. */
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    status: orderStatus("status").notNull().default("created"),
+    currency: currencyCode(),
+    totalMinor: money("total_minor").notNull(),
+    provider: paymentProvider("provider").notNull(),
+    /** The provider's id for this order (PayPal order id); unique when set. */
+    providerOrderId: text("provider_order_id"),
+    /** Set when something needs a person: a reversal, a refund that matches no course, an amount mismatch. */
+    attentionReason: text("attention_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** When the order reached a final state (completed, failed, cancelled, expired…). */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("orders_provider_order_unique").on(t.provider, t.providerOrderId),
+    index("orders_user_idx").on(t.userId, t.createdAt),
+    index("orders_status_idx").on(t.status, t.updatedAt),
+    check("orders_total_positive", sql`${t.totalMinor} > 0`),
+  ],
+);
+
+/** What an order bought, with the price snapshot taken when the order was created. */
+export const orderItems = pgTable(
+  "order_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "restrict" }),
+    title: text("title").notNull(),
+    unitPriceMinor: money("unit_price_minor").notNull(),
+    currency: currencyCode(),
+  },
+  (t) => [
+    uniqueIndex("order_items_order_course_unique").on(t.orderId, t.courseId),
+    check("order_items_price_positive", sql`${t.unitPriceMinor} > 0`),
+  ],
+);
+
+/** A capture: money that moved (or is pending) into the merchant account for an order. */
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "restrict" }),
+    provider: paymentProvider("provider").notNull(),
+    providerCaptureId: text("provider_capture_id").notNull(),
+    status: paymentStatus("status").notNull(),
+    /** The provider's reason for a pending/declined status, e.g. ECHECK, PENDING_REVIEW. */
+    statusReason: text("status_reason"),
+    grossMinor: money("gross_minor").notNull(),
+    feeMinor: money("fee_minor"),
+    netMinor: money("net_minor"),
+    currency: currencyCode(),
+    raw: jsonb("raw").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("payments_provider_capture_unique").on(t.provider, t.providerCaptureId),
+    // An order is paid by one capture (PayPal intent=CAPTURE allows exactly one).
+    uniqueIndex("payments_order_unique").on(t.orderId),
+    check("payments_gross_positive", sql`${t.grossMinor} > 0`),
+  ],
+);
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id, { onDelete: "restrict" }),
+    provider: paymentProvider("provider").notNull(),
+    /** Null until the provider answered (a refund we requested) — then unique. */
+    providerRefundId: text("provider_refund_id"),
+    status: refundStatus("status").notNull(),
+    amountMinor: money("amount_minor").notNull(),
+    currency: currencyCode(),
+    reason: text("reason"),
+    /** The admin who asked for it; null when it was initiated on the provider's side. */
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    raw: jsonb("raw"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("refunds_provider_refund_unique").on(t.provider, t.providerRefundId),
+    check("refunds_amount_positive", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/** Which order items a refund paid back (and so which enrollments it revoked). */
+export const refundItems = pgTable(
+  "refund_items",
+  {
+    refundId: uuid("refund_id")
+      .notNull()
+      .references(() => refunds.id, { onDelete: "cascade" }),
+    orderItemId: uuid("order_item_id")
+      .notNull()
+      .references(() => orderItems.id, { onDelete: "restrict" }),
+    amountMinor: money("amount_minor").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.refundId, t.orderItemId] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Enrollments
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * At most one per user and course. An audit can later become full (a purchase), a revoked enrollment can
+ * become active again (a new purchase) — always the same row, so "enrolled twice" cannot be represented.
+ */
+export const enrollments = pgTable(
+  "enrollments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "restrict" }),
+    mode: enrollmentMode("mode").notNull(),
+    status: enrollmentStatus("status").notNull().default("active"),
+    source: enrollmentSource("source").notNull(),
+    /** The order item that paid for a purchase. */
+    orderItemId: uuid("order_item_id").references(() => orderItems.id, { onDelete: "restrict" }),
+    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokeReason: text("revoke_reason"),
+  },
+  (t) => [
+    uniqueIndex("enrollments_user_course_unique").on(t.userId, t.courseId),
+    index("enrollments_order_item_idx").on(t.orderItemId),
+    check(
+      "enrollments_purchase_has_order_item",
+      sql`(${t.source} = 'purchase') = (${t.orderItemId} IS NOT NULL)`,
+    ),
+    check("enrollments_audit_mode", sql`(${t.source} = 'audit') = (${t.mode} = 'audit')`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Provider payloads, settings, audit
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Append-only log of every raw provider payload: API responses, webhooks, IPN messages.
+ * Written before anything acts on the payload. A trigger (migration 0001) refuses DELETE and any UPDATE
+ * that touches the payload; only the processing columns may be filled in afterwards.
+ */
+export const paymentEvents = pgTable(
+  "payment_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    provider: paymentProvider("provider").notNull(),
+    source: paymentEventSource("source").notNull(),
+    /** API: "POST /v2/checkout/orders"; webhook: event_type; IPN: txn_type or payment_status. */
+    type: text("type").notNull(),
+    /** What deduplicates a notification: the webhook event id, or IPN "txn_id:payment_status". */
+    dedupeKey: text("dedupe_key"),
+    orderId: uuid("order_id").references(() => orders.id, { onDelete: "set null" }),
+    httpStatus: integer("http_status"),
+    raw: jsonb("raw").notNull(),
+    /** Request headers worth keeping (webhook transmission headers); never credentials. */
+    headers: jsonb("headers"),
+    /** Signature / postback verified. Null for our own API responses (nothing to verify). */
+    verified: boolean("verified"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    /** What processing concluded, e.g. "completed", "ignored:unknown-type", "invalid-data". */
+    outcome: text("outcome"),
+  },
+  (t) => [
+    uniqueIndex("payment_events_dedupe_unique").on(t.provider, t.source, t.dedupeKey),
+    index("payment_events_order_idx").on(t.orderId, t.receivedAt),
+  ],
+);
+
+/** Key/value settings; secret values are stored AES-256-GCM encrypted (lib/settings). */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: updatedAt(),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+});
+
+export const adminAuditLog = pgTable(
+  "admin_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    details: jsonb("details"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("admin_audit_log_created_idx").on(t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Course = typeof courses.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type OrderItem = typeof orderItems.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;
+export type Enrollment = typeof enrollments.$inferSelect;
+export type PaymentEvent = typeof paymentEvents.$inferSelect;
+
+export type OrderStatus = (typeof orderStatus.enumValues)[number];
+export type PaymentStatus = (typeof paymentStatus.enumValues)[number];
+export type EnrollmentMode = (typeof enrollmentMode.enumValues)[number];
+export type UserRole = (typeof userRole.enumValues)[number];
