@@ -7,7 +7,7 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -78,4 +78,13 @@ export function dbHandle(): DbHandle {
 
 export function getDb(): Db {
   return dbHandle().db;
+}
+
+/**
+ * Runs raw SQL and returns its rows. The two drivers shape `execute()` results differently
+ * (postgres.js: an array; PGlite: `{ rows }`); this is the only place that knows.
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Queryable, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

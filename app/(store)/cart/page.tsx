@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { removeFromCartAction } from "@/app/(store)/actions";
+import { ActionButton } from "@/components/forms/action-button";
+import { ButtonLink } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Price } from "@/components/ui/price";
+import { requireUser } from "@/lib/auth/session";
+import { getCart } from "@/lib/cart";
+
+export const metadata: Metadata = { title: "Your cart" };
+
+export default async function CartPage() {
+  const user = await requireUser("/cart");
+  const cart = await getCart(getDb(), user.id);
+
+  if (cart.lines.length === 0) {
+    return (
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Your cart</h1>
+        <div className="mt-8">
+          <EmptyState title="Your cart is empty" action={<ButtonLink href="/">Browse courses</ButtonLink>}>
+            Paid courses you add to your cart appear here, ready to pay with PayPal.
+          </EmptyState>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      <h1 className="text-3xl font-bold tracking-tight text-slate-900">Your cart</h1>
+      <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_22rem]">
+        <section aria-labelledby="cart-items">
+          <h2 id="cart-items" className="sr-only">
+            Items
+          </h2>
+          <ul className="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
+            {cart.lines.map((line) => (
+              <li key={line.courseId} className="flex items-center justify-between gap-4 p-4">
+                <div>
+                  <Link href={`/courses/${line.slug}`} className="font-semibold text-slate-900 hover:underline">
+                    {line.title}
+                  </Link>
+                  <p className="text-sm text-slate-600">
+                    <Price amount={line.price} />
+                  </p>
+                </div>
+                <ActionButton
+                  action={removeFromCartAction}
+                  fields={{ courseId: line.courseId, returnTo: "/cart" }}
+                  label={`Remove`}
+                  pendingLabel="Removing…"
+                  variant="ghost"
+                />
+              </li>
+            ))}
+          </ul>
+        </section>
+        <aside aria-labelledby="cart-summary" className="h-fit rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="cart-summary" className="text-lg font-semibold text-slate-900">
+            Summary
+          </h2>
+          <dl className="mt-4 space-y-2">
+            {cart.totals.map((total) => (
+              <div key={total.currency} className="flex justify-between text-sm">
+                <dt className="text-slate-600">Total in {total.currency}</dt>
+                <dd className="font-bold text-slate-900">
+                  <Price amount={total} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {cart.totals.length > 1 && (
+            <p className="mt-4 text-xs text-slate-600">
+              Your cart holds courses priced in {cart.totals.length} currencies. Each currency is paid as a separate PayPal payment.
+            </p>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { addToCartAction, enrollAuditAction, enrollFreeAction } from "@/app/(store)/actions";
+import { ActionButton } from "@/components/forms/action-button";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { Price } from "@/components/ui/price";
+import { currentUser } from "@/lib/auth/session";
+import { isInCart } from "@/lib/cart";
+import { coursePrice, findPublishedCourse } from "@/lib/catalog";
+import { getAccess } from "@/lib/enrollment";
+
+type Props = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const course = await findPublishedCourse(getDb(), (await params).slug);
+  return { title: course?.title ?? "Course not found" };
+}
+
+export default async function CoursePage({ params }: Props) {
+  const { slug } = await params;
+  const db = getDb();
+  const course = await findPublishedCourse(db, slug);
+  if (!course) notFound();
+
+  const user = await currentUser();
+  const access = user ? await getAccess(db, user.id, course.id) : null;
+  const inCart = user ? await isInCart(db, user.id, course.id) : false;
+  const price = coursePrice(course);
+  const free = price.minor === 0;
+  const active = access?.status === "active" ? access.mode : null;
+  const fields = { courseId: course.id, returnTo: `/courses/${course.slug}` };
+  const signIn = `/sign-in?callbackUrl=${encodeURIComponent(`/courses/${course.slug}`)}`;
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
+      <article>
+        <div className="flex flex-wrap gap-2">
+          {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">Paid course</Badge>}
+          {course.auditable && !free && <Badge tone="blue">Audit available</Badge>}
+        </div>
+        <h1 className="mt-3 text-3xl font-bold tracking-tight text-slate-900">{course.title}</h1>
+        <p className="mt-3 text-lg text-slate-600">{course.summary}</p>
+        <h2 className="mt-8 text-lg font-semibold text-slate-900">About this course</h2>
+        <p className="mt-2 leading-relaxed text-slate-700">
+          {course.body.split("\n\n")[0]}
+        </p>
+      </article>
+
+      <aside aria-label="Enrollment" className="h-fit rounded-xl border border-slate-200 bg-white p-6 shadow-sm lg:sticky lg:top-6">
+        <p className="text-3xl font-bold text-slate-900">
+          <Price amount={price} />
+        </p>
+        <div className="mt-5 space-y-3">
+          {active === "full" ? (
+            <>
+              <p className="rounded-lg bg-emerald-50 px-3 py-2 text-sm font-semibold text-emerald-800" role="status">
+                You are enrolled
+              </p>
+              <ButtonLink href={`/learn/${course.slug}`} className="w-full">
+                Go to course
+              </ButtonLink>
+            </>
+          ) : !user ? (
+            <>
+              <ButtonLink href={signIn} className="w-full">
+                {free ? "Sign in to enroll for free" : "Sign in to buy"}
+              </ButtonLink>
+              {course.auditable && !free && <p className="text-sm text-slate-600">Sign in to audit this course for free.</p>}
+            </>
+          ) : free ? (
+            <ActionButton action={enrollFreeAction} fields={fields} label="Enroll for free" pendingLabel="Enrolling…" />
+          ) : (
+            <>
+              {active === "audit" && (
+                <>
+                  <p className="rounded-lg bg-sky-50 px-3 py-2 text-sm font-semibold text-sky-900" role="status">
+                    You are auditing this course
+                  </p>
+                  <ButtonLink href={`/learn/${course.slug}`} variant="secondary" className="w-full">
+                    Continue auditing
+                  </ButtonLink>
+                </>
+              )}
+              {inCart ? (
+                <ButtonLink href="/cart" className="w-full">
+                  In your cart — view cart
+                </ButtonLink>
+              ) : (
+                <ActionButton
+                  action={addToCartAction}
+                  fields={fields}
+                  label={active === "audit" ? "Upgrade: add to cart" : "Add to cart"}
+                  pendingLabel="Adding…"
+                />
+              )}
+              {course.auditable && active !== "audit" && (
+                <>
+                  <ActionButton action={enrollAuditAction} fields={fields} label="Audit for free" pendingLabel="Starting audit…" variant="secondary" />
+                  <p className="text-xs text-slate-600">Auditing gives you the course content, without a certificate.</p>
+                </>
+              )}
+            </>
+          )}
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Price } from "@/components/ui/price";
+import type { CourseCard as Card } from "@/lib/catalog";
+
+export function CourseCard({ course }: { course: Card }) {
+  const free = course.price.minor === 0;
+  return (
+    <article className="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow-md">
+      <div className="flex flex-wrap gap-2">
+        {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">{course.price.currency}</Badge>}
+        {course.auditable && !free && <Badge tone="blue">Audit available</Badge>}
+      </div>
+      <h2 className="mt-3 text-lg font-semibold leading-snug text-slate-900">
+        <Link href={`/courses/${course.slug}`} className="after:absolute after:inset-0 focus-visible:outline-none">
+          {course.title}
+        </Link>
+      </h2>
+      <p className="mt-2 flex-1 text-sm leading-relaxed text-slate-600">{course.summary}</p>
+      <p className="mt-4 text-base font-bold text-slate-900">
+        <Price amount={course.price} />
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * The demo catalog and the two demo accounts. Idempotent: the catalog is inserted only into an empty catalog
+ * (so a course an admin deleted never comes back), accounts only when missing, so restarting the store never
+ * duplicates or resets anything.
+ */
+import { randomBytes } from "node:crypto";
+import { count, sql } from "drizzle-orm";
+import { hash } from "@node-rs/argon2";
+import type { Queryable } from "./client";
+import { courses, users } from "./schema";
+
+type DemoCourse = Omit<typeof courses.$inferInsert, "id" | "createdAt" | "updatedAt">;
+
+const paragraphs = (...lines: string[]) => lines.join("\n\n");
+
+export const DEMO_COURSES: DemoCourse[] = [
+  {
+    slug: "intro-to-web-payments",
+    title: "Introduction to Web Payments",
+    summary: "How money moves when someone clicks “Pay”: buyers, merchants, processors and the web in between.",
+    body: paragraphs(
+      "Every online payment is a conversation between at least four parties: the buyer, the merchant, the payment provider and the banks behind them. This course follows one purchase from the first click to the money arriving in the merchant's account.",
+      "You will learn the difference between authorising and capturing a payment, why a payment can be 'completed' without the money having arrived, and what refunds and chargebacks do to a transaction that looked finished.",
+      "No prior knowledge is needed. Each lesson ends with a short exercise you can do in a notebook.",
+    ),
+    priceMinor: 0,
+    currency: "USD",
+    auditable: false,
+    published: true,
+  },
+  {
+    slug: "idempotent-apis",
+    title: "Designing Idempotent APIs",
+    summary: "Retries, double clicks and duplicate webhooks: build endpoints that do the right thing exactly once.",
+    body: paragraphs(
+      "Networks fail in the middle of requests. Clients retry. Users double-click. Providers deliver the same notification twice. An idempotent API makes all of this harmless.",
+      "We cover idempotency keys, natural keys and unique constraints, the difference between 'at least once' delivery and 'exactly once' effects, and how to test concurrency for real instead of hoping.",
+      "The final project is a small payment service that survives a chaos test.",
+    ),
+    priceMinor: 4900,
+    currency: "USD",
+    auditable: true,
+    published: true,
+  },
+  {
+    slug: "postgresql-for-app-developers",
+    title: "PostgreSQL for Application Developers",
+    summary: "Transactions, constraints, locks and indexes — the database features that keep your data honest.",
+    body: paragraphs(
+      "Most data bugs are concurrency bugs. This course shows how PostgreSQL's transactions, row locks, advisory locks and constraints let you make illegal states unrepresentable.",
+      "You will read query plans, design indexes for real queries and learn when SELECT … FOR UPDATE is the right tool and when it is not.",
+    ),
+    priceMinor: 7900,
+    currency: "USD",
+    auditable: false,
+    published: true,
+  },
+  {
+    slug: "accessible-checkout-design",
+    title: "Accessible Checkout Design",
+    summary: "Forms, errors and payment buttons that everyone can use, with a keyboard, a screen reader or a phone.",
+    body: paragraphs(
+      "A checkout that some customers cannot complete is a checkout that loses money. We build an accessible payment flow step by step: labels, error messages that point at the field, focus management and clear loading states.",
+      "Each lesson includes an audit with axe and a screen reader walkthrough.",
+    ),
+    priceMinor: 3900,
+    currency: "EUR",
+    auditable: true,
+    published: true,
+  },
+  {
+    slug: "typed-money",
+    title: "Typed Money in TypeScript",
+    summary: "Minor units, currency exponents and rounding rules — why 0.1 + 0.2 must never reach a payment.",
+    body: paragraphs(
+      "Floating point numbers cannot represent most decimal amounts exactly. This course shows how to model money as integer minor units with an explicit currency, and how to format and parse amounts for currencies with zero, two or three decimals.",
+      "Priced in yen, a currency without decimals, so you can see the rules at work in your own receipt.",
+    ),
+    priceMinor: 4800,
+    currency: "JPY",
+    auditable: false,
+    published: true,
+  },
+  {
+    slug: "webhooks-that-never-lose-an-event",
+    title: "Webhooks That Never Lose an Event",
+    summary: "Verify signatures, store first, process later, and reconcile what never arrived.",
+    body: paragraphs(
+      "Webhooks arrive late, twice, out of order or not at all. This course builds a webhook receiver that verifies every signature, records every payload before acting on it and reconciles with the provider when something is missing.",
+      "You will also learn how to test all of this offline against an emulator.",
+    ),
+    priceMinor: 2900,
+    currency: "USD",
+    auditable: true,
+    published: true,
+  },
+  {
+    slug: "git-basics",
+    title: "Git Basics",
+    summary: "Commit, branch, merge and undo — version control for people who want to stop being afraid of it.",
+    body: paragraphs(
+      "Git keeps every version of your work. This short course teaches the handful of commands you need every day and the mental model that makes the rest make sense.",
+      "Free for everyone.",
+    ),
+    priceMinor: 0,
+    currency: "USD",
+    auditable: false,
+    published: true,
+  },
+  {
+    slug: "advanced-reconciliation",
+    title: "Advanced Reconciliation (draft)",
+    summary: "Matching ledgers, settlement reports and provider events. Not yet published.",
+    body: "Coming soon.",
+    priceMinor: 9900,
+    currency: "USD",
+    auditable: false,
+    published: false,
+  },
+];
+
+export const DEMO_ACCOUNTS = [
+  { email: "admin@coursepay.test", name: "Ada Admin", role: "admin" as const, passwordEnv: "DEMO_ADMIN_PASSWORD" },
+  { email: "student@coursepay.test", name: "Sam Student", role: "student" as const, passwordEnv: "DEMO_STUDENT_PASSWORD" },
+];
+
+export type SeedReport = {
+  coursesCreated: number;
+  /** Accounts created by this run, with their password (only ever shown once). */
+  accountsCreated: { email: string; role: string; password: string }[];
+};
+
+export async function seedDemo(db: Queryable): Promise<SeedReport> {
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(courses);
+  const inserted = n > 0 ? [] : await db.insert(courses).values(DEMO_COURSES).onConflictDoNothing().returning({ id: courses.id });
+
+  const accountsCreated: SeedReport["accountsCreated"] = [];
+  for (const account of DEMO_ACCOUNTS) {
+    const [existing] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${account.email}`);
+    if (existing) continue;
+    const password = process.env[account.passwordEnv] || randomBytes(12).toString("base64url");
+    const [created] = await db
+      .insert(users)
+      .values({ email: account.email, name: account.name, role: account.role, passwordHash: await hash(password) })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (created) accountsCreated.push({ email: account.email, role: account.role, password });
+  }
+  return { coursesCreated: inserted.length, accountsCreated };
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run dev`: the whole store with zero configuration — the local PayPal emulator (unless real PayPal
+ * credentials are configured) and `next dev`, whose start-up (instrumentation.ts) migrates and seeds the
+ * embedded database. Prints what it started once the catalog answers.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import nextEnv from "@next/env";
+import { payPalEnvironment } from "@/lib/paypal/environment";
+
+nextEnv.loadEnvConfig(process.cwd(), true);
+
+const port = Number(process.env.PORT ?? 3000);
+const appUrl = `http://localhost:${port}`;
+const paypal = payPalEnvironment();
+const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
+const children: ChildProcess[] = [];
+
+function start(name: string, command: string, args: string[], env: Record<string, string | undefined>) {
+  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  child.on("exit", (code, signal) => {
+    if (shuttingDown) return;
+    console.error(`[coursepay] ${name} stopped (${signal ?? `exit ${code}`}); stopping everything.`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+}
+
+let shuttingDown = false;
+function shutdown(code = 0) {
+  shuttingDown = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+if (paypal.mode === "local") {
+  const emulator = new URL(paypal.apiBase);
+  start("PayPal emulator", bin("tsx"), ["e2e/paypal-emulator/cli.ts"], {
+    PAYPAL_EMULATOR_PORT: emulator.port || "4010",
+    PAYPAL_EMULATOR_HOST: emulator.hostname,
+    PAYPAL_EMULATOR_PUBLIC_URL: emulator.origin,
+    PAYPAL_CLIENT_ID: paypal.clientId,
+    PAYPAL_CLIENT_SECRET: paypal.clientSecret,
+    PAYPAL_WEBHOOK_ID: paypal.webhookId,
+    PAYPAL_EMULATOR_WEBHOOK_URL: `${appUrl}/api/paypal/webhook`,
+    PAYPAL_EMULATOR_IPN_URL: `${appUrl}/api/paypal/ipn`,
+    PAYPAL_BUSINESS_EMAIL: paypal.businessEmail,
+  });
+}
+start("Next.js", bin("next"), ["dev", "--port", String(port)], { APP_URL: process.env.APP_URL ?? appUrl });
+
+async function announceWhenReady() {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const response = await fetch(appUrl, { signal: AbortSignal.timeout(60_000) });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite in .data/pglite";
+  const payments = paypal.mode === "local" ? `local PayPal emulator at ${paypal.apiBase}` : `PayPal ${paypal.mode}`;
+  console.log(
+    [
+      "",
+      `  Coursepay is ready at ${appUrl}  (first page in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `    database  ${database}`,
+      `    payments  ${payments}`,
+      "    accounts  demo admin and student passwords are printed above when first created",
+      "",
+    ].join("\n"),
+  );
+}
+void announceWhenReady();
