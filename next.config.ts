@@ -8,6 +8,7 @@ const nextConfig: NextConfig = {
     authInterrupts: true,
   },
   poweredByHeader: false,
+  typescript: { tsconfigPath: "tsconfig.app.json" },
 };
 
 export default nextConfig;

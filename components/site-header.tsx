@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
 import { cartCount } from "@/lib/cart";
 import { signOutAction } from "@/app/(auth)/actions";
+import { AccountMenu } from "./account-menu";
 
 export async function SiteHeader() {
   const user = await currentUser();
@@ -31,12 +32,9 @@ export async function SiteHeader() {
         </div>
 
         <div className="flex items-center gap-2">
-          <Link
-            href="/cart"
-            className="relative whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
-            aria-label={`Cart, ${itemsInCart} ${itemsInCart === 1 ? "item" : "items"}`}
-          >
+          <Link href="/cart" className="relative whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
             <span aria-hidden="true">Cart</span>
+            <span className="sr-only">{`Cart, ${itemsInCart} ${itemsInCart === 1 ? "item" : "items"}`}</span>
             {itemsInCart > 0 && (
               <span
                 aria-hidden="true"
@@ -48,31 +46,7 @@ export async function SiteHeader() {
           </Link>
 
           {user ? (
-            <details className="group relative">
-              <summary className="flex cursor-pointer list-none items-center gap-2 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
-                <span className="grid size-7 place-items-center rounded-full bg-brand-100 text-xs font-bold text-brand-800" aria-hidden="true">
-                  {user.name.slice(0, 1).toUpperCase()}
-                </span>
-                <span className="max-w-32 truncate">{user.name}</span>
-                <span className="sr-only">account menu</span>
-              </summary>
-              <div className="absolute right-0 z-10 mt-2 w-56 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
-                <p className="truncate px-3 py-2 text-xs text-slate-600">{user.email}</p>
-                <Link href="/my/courses" className="block rounded-md px-3 py-2 text-sm hover:bg-slate-100">
-                  My courses
-                </Link>
-                {user.role === "admin" && (
-                  <Link href="/admin" className="block rounded-md px-3 py-2 text-sm hover:bg-slate-100">
-                    Admin
-                  </Link>
-                )}
-                <form action={signOutAction}>
-                  <button type="submit" className="block w-full rounded-md px-3 py-2 text-left text-sm hover:bg-slate-100">
-                    Sign out
-                  </button>
-                </form>
-              </div>
-            </details>
+            <AccountMenu name={user.name} email={user.email} isAdmin={user.role === "admin"} signOut={signOutAction} />
           ) : (
             <>
               <Link href="/sign-in" className="whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">

@@ -30,7 +30,8 @@ export type DbHandle = {
 };
 
 export function dataDir(): string {
-  return path.resolve(process.env.COURSEPAY_DATA_DIR ?? ".data");
+  // Not traced by the bundler: the data directory is chosen at run time, never shipped with the build.
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), process.env.COURSEPAY_DATA_DIR ?? ".data");
 }
 
 export function openPostgres(url: string, options: { max?: number } = {}): DbHandle {

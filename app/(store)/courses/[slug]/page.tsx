@@ -84,9 +84,14 @@ export default async function CoursePage({ params }: Props) {
                 </>
               )}
               {inCart ? (
-                <ButtonLink href="/cart" className="w-full">
-                  In your cart — view cart
-                </ButtonLink>
+                <>
+                  <p className="rounded-lg bg-brand-50 px-3 py-2 text-sm font-semibold text-brand-800" role="status">
+                    This course is in your cart
+                  </p>
+                  <ButtonLink href="/cart" className="w-full">
+                    View cart
+                  </ButtonLink>
+                </>
               ) : (
                 <ActionButton
                   action={addToCartAction}

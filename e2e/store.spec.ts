@@ -1,0 +1,115 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, visit } from "./support/a11y";
+import { signIn, signOut, signUp } from "./support/auth";
+import { E2E } from "./support/env";
+
+test.describe("storefront foundation", () => {
+  test("a visitor browses the catalog and a course, and is asked to sign in to enroll", async ({ page }) => {
+    await visit(page, "/");
+    await expect(page.getByRole("heading", { name: "Course catalog" })).toBeVisible();
+    const cards = page.getByRole("list", { name: "Courses" }).getByRole("listitem");
+    await expect(cards).toHaveCount(7); // the unpublished draft is not listed
+    await expect(cards.filter({ hasText: "Git Basics" })).toContainText("Free");
+    await expect(cards.filter({ hasText: "Designing Idempotent APIs" })).toContainText("Audit available");
+    await expect(cards.filter({ hasText: "Typed Money in TypeScript" })).toContainText("¥4,800");
+
+    await page.getByRole("link", { name: "Designing Idempotent APIs" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Designing Idempotent APIs" })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Sign in to buy" }).click();
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcourses%2Fidempotent-apis/);
+  });
+
+  test("unpublished and unknown courses are 404", async ({ page }) => {
+    expect((await page.goto("/courses/advanced-reconciliation"))?.status()).toBe(404);
+    expect((await visit(page, "/courses/no-such-course"))?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  });
+
+  test("a student signs up, enrolls for free, audits, and sees both under My courses", async ({ page }) => {
+    const student = await signUp(page, "Jamie Student");
+
+    await visit(page, "/courses/git-basics");
+    await page.getByRole("button", { name: "Enroll for free" }).click();
+    await expect(page).toHaveURL(/\/learn\/git-basics$/);
+    await expect(page.getByText("Enrolled", { exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Lesson 1" })).toBeVisible();
+    await expectAccessible(page);
+
+    await visit(page, "/courses/idempotent-apis");
+    await page.getByRole("button", { name: "Audit for free" }).click();
+    await expect(page).toHaveURL(/\/learn\/idempotent-apis$/);
+    await expect(page.getByText("Auditing", { exact: true })).toBeVisible();
+    await expect(page.getByText("audits do not include a certificate")).toBeVisible();
+    await expectAccessible(page);
+
+    await visit(page, "/courses/git-basics");
+    await expect(page.getByRole("status").filter({ hasText: "You are enrolled" })).toBeVisible();
+
+    await visit(page, "/my/courses");
+    const mine = page.getByRole("listitem");
+    await expect(mine).toHaveCount(2);
+    await expect(mine.filter({ hasText: "Git Basics" })).toContainText("Enrolled");
+    await expect(mine.filter({ hasText: "Designing Idempotent APIs" })).toContainText("Auditing");
+
+    // Certificates: the full enrollment gets one, the audit is refused clearly.
+    const certificate = await visit(page, "/learn/git-basics/certificate");
+    expect(certificate?.status()).toBe(200);
+    await expect(page.getByRole("region", { name: "Certificate of completion" })).toContainText(student.name);
+    const refused = await visit(page, "/learn/idempotent-apis/certificate");
+    expect(refused?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "No certificate for this enrollment" })).toBeVisible();
+
+    // Content of a course they are not enrolled in is refused.
+    expect((await visit(page, "/learn/postgresql-for-app-developers"))?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "You are not enrolled in this course" })).toBeVisible();
+  });
+
+  test("a paid course goes to the cart, not to a free enrollment", async ({ page }) => {
+    await signUp(page, "Cart Person");
+    await visit(page, "/courses/postgresql-for-app-developers");
+    await expect(page.getByRole("button", { name: "Enroll for free" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "This course is in your cart" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Cart, 1 item" })).toBeVisible();
+
+    await visit(page, "/cart");
+    await expect(page.getByRole("link", { name: "PostgreSQL for Application Developers" })).toBeVisible();
+    await expect(page.getByText("Total in USD")).toBeVisible();
+    await page.getByRole("button", { name: "Remove" }).click();
+    await expect(page.getByRole("heading", { name: "Your cart is empty" })).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("sign-in explains a wrong password, and signing out works", async ({ page }) => {
+    await visit(page, "/sign-in");
+    await page.getByLabel("Email").fill(E2E.studentEmail);
+    await page.getByLabel("Password").fill("definitely-wrong");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "The email or password is incorrect." })).toBeVisible();
+    await expectAccessible(page);
+
+    await signIn(page, E2E.studentEmail, E2E.studentPassword);
+    await signOut(page);
+  });
+
+  test("students are refused at /admin, admins are admitted", async ({ page }) => {
+    await signIn(page, E2E.studentEmail, E2E.studentPassword);
+    const refused = await visit(page, "/admin");
+    expect(refused?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+    await signOut(page);
+
+    await signIn(page, E2E.adminEmail, E2E.adminPassword);
+    const admitted = await visit(page, "/admin");
+    expect(admitted?.status()).toBe(200);
+    await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
+  });
+
+  test("signed-out visitors are sent to sign in from private pages", async ({ page }) => {
+    for (const path of ["/cart", "/my/courses", "/admin", "/learn/git-basics"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path)}`));
+    }
+  });
+});

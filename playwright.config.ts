@@ -1,0 +1,66 @@
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./e2e/browser";
+import { appUrl, E2E, emulatorUrl } from "./e2e/support/env";
+
+const shared = {
+  PAYPAL_ENV: "local",
+  PAYPAL_EMULATOR_URL: emulatorUrl,
+  PAYPAL_CLIENT_ID: "coursepay-local-client-id",
+  PAYPAL_CLIENT_SECRET: "coursepay-local-client-secret",
+  PAYPAL_WEBHOOK_ID: "1JE4291016473214C",
+  PAYPAL_BUSINESS_EMAIL: "merchant@coursepay.test",
+};
+
+/** The store's end-to-end suite: a production build against the local PayPal emulator, in Chromium. */
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "*.spec.ts",
+  testIgnore: ["paypal-emulator/**", "sandbox/**"],
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
+  use: {
+    baseURL: appUrl,
+    ...devices["Desktop Chrome"],
+    launchOptions: chromiumLaunchOptions,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  webServer: [
+    {
+      command: "npx tsx e2e/paypal-emulator/cli.ts",
+      url: `${emulatorUrl}/sdk/js`,
+      reuseExistingServer: !process.env.CI,
+      env: {
+        ...shared,
+        PAYPAL_EMULATOR_PORT: String(E2E.emulatorPort),
+        PAYPAL_EMULATOR_PUBLIC_URL: emulatorUrl,
+        PAYPAL_EMULATOR_WEBHOOK_URL: `${appUrl}/api/paypal/webhook`,
+        PAYPAL_EMULATOR_IPN_URL: `${appUrl}/api/paypal/ipn`,
+      },
+      timeout: 60_000,
+    },
+    {
+      command: "npx tsx e2e/support/app-server.ts",
+      url: appUrl,
+      reuseExistingServer: !process.env.CI,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+      env: {
+        ...shared,
+        PORT: String(E2E.appPort),
+        NEXT_TELEMETRY_DISABLED: "1",
+        AUTH_SECRET: "e2e-auth-secret-not-for-production-0000000000",
+        AUTH_URL: appUrl,
+        COURSEPAY_ENCRYPTION_KEY: "e2e-encryption-key-not-for-production-00000",
+        COURSEPAY_SEED_DEMO: "true",
+        DEMO_ADMIN_PASSWORD: E2E.adminPassword,
+        DEMO_STUDENT_PASSWORD: E2E.studentPassword,
+        LOG_LEVEL: "warn",
+      },
+      timeout: 300_000,
+    },
+  ],
+});
