@@ -1,0 +1,197 @@
+/**
+ * Typed client for the emulator's control API (`/__emulator/...`), usable from any process that can reach the
+ * emulator: test suites, Playwright specs, benchmarks, dev scripts.
+ */
+import type { CallRecord } from "./call-log";
+import type { DeliveryPolicy, DeliveryRecord, ReleaseOrder } from "./delivery";
+import type { FaultRule, FaultSpec } from "./faults";
+import type { FundingOutcome } from "./payments";
+
+export type { CallRecord, DeliveryPolicy, DeliveryRecord, FaultRule, FaultSpec, FundingOutcome, ReleaseOrder };
+
+export interface EmulatorInfo {
+  publicUrl: string;
+  clientId: string;
+  webhookId: string;
+  certUrl: string;
+  businessEmail: string;
+  merchantId: string;
+  now: string;
+}
+
+/** Internal view of an order (`GET /__emulator/orders/{id}`). */
+export interface OrderState {
+  id: string;
+  status: string;
+  outcome: FundingOutcome | null;
+  buyer: string | null;
+  approvals: number;
+  cancellations: number;
+  returnUrl: string | null;
+  cancelUrl: string | null;
+  expiresAt: string | null;
+  /** The order exactly as `GET /v2/checkout/orders/{id}` renders it. */
+  order: Record<string, unknown>;
+}
+
+export interface CaptureState {
+  capture: Record<string, unknown>;
+  refunds: Array<Record<string, unknown>>;
+}
+
+export type DeliveryPolicyUpdate = Partial<Omit<DeliveryPolicy, "duplicate">> & { duplicate?: number | boolean };
+
+export class EmulatorControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`emulator control call failed with HTTP ${status}: ${JSON.stringify(body)}`);
+  }
+}
+
+export class EmulatorControl {
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new EmulatorControlError(response.status, parsed);
+    return parsed as T;
+  }
+
+  info(): Promise<EmulatorInfo> {
+    return this.call("GET", "/info");
+  }
+
+  /** Clears all state, faults, policies, latency and clock offset; keeps the start-up webhook listener. */
+  async reset(): Promise<void> {
+    await this.call("POST", "/reset");
+  }
+
+  async setLatency(ms: number): Promise<void> {
+    await this.call("POST", "/latency", { ms });
+  }
+
+  /** Fails the next `count` matching REST calls; with `phase: "after"` the operation happens first. */
+  addFault(spec: FaultSpec): Promise<FaultRule> {
+    return this.call("POST", "/faults", spec);
+  }
+
+  async faults(): Promise<FaultRule[]> {
+    return (await this.call<{ faults: FaultRule[] }>("GET", "/faults")).faults;
+  }
+
+  order(id: string): Promise<OrderState> {
+    return this.call("GET", `/orders/${encodeURIComponent(id)}`);
+  }
+
+  /** The buyer approves without a browser (same effects as the approval page, including the webhook). */
+  approveOrder(id: string, options: { buyer?: string; outcome?: FundingOutcome } = {}): Promise<OrderState> {
+    return this.call("POST", `/orders/${encodeURIComponent(id)}/approve`, options);
+  }
+
+  cancelOrder(id: string): Promise<OrderState> {
+    return this.call("POST", `/orders/${encodeURIComponent(id)}/cancel`, {});
+  }
+
+  capture(id: string): Promise<CaptureState> {
+    return this.call("GET", `/captures/${encodeURIComponent(id)}`);
+  }
+
+  /** A PENDING capture clears (`PAYMENT.CAPTURE.COMPLETED`) or is denied (`PAYMENT.CAPTURE.DENIED`). */
+  settleCapture(id: string, outcome: "completed" | "denied"): Promise<CaptureState> {
+    return this.call("POST", `/captures/${encodeURIComponent(id)}/settle`, { outcome });
+  }
+
+  /** The merchant refunds in PayPal's own UI; `amount` (in the capture's currency) defaults to what is left. */
+  refundCapture(id: string, amount?: string): Promise<Record<string, unknown>> {
+    return this.call("POST", `/captures/${encodeURIComponent(id)}/refund`, amount === undefined ? {} : { amount });
+  }
+
+  /** A chargeback: `PAYMENT.CAPTURE.REVERSED`, capture REFUNDED with reason CHARGEBACK. */
+  reverseCapture(id: string): Promise<Record<string, unknown>> {
+    return this.call("POST", `/captures/${encodeURIComponent(id)}/reverse`, {});
+  }
+
+  approveSubscription(id: string, options: { buyer?: string } = {}): Promise<Record<string, unknown>> {
+    return this.call("POST", `/subscriptions/${encodeURIComponent(id)}/approve`, options);
+  }
+
+  setWebhookPolicy(policy: DeliveryPolicyUpdate): Promise<DeliveryPolicy> {
+    return this.call("POST", "/webhooks/policy", policy);
+  }
+
+  webhookPolicy(): Promise<DeliveryPolicy> {
+    return this.call("GET", "/webhooks/policy");
+  }
+
+  async holdWebhooks(): Promise<void> {
+    await this.call("POST", "/webhooks/hold");
+  }
+
+  /** Delivers the held webhooks one after the other in the given order; resolves with how many. */
+  async releaseWebhooks(options: { order?: ReleaseOrder; seed?: number } = {}): Promise<number> {
+    return (await this.call<{ released: number }>("POST", "/webhooks/release", options)).released;
+  }
+
+  /** Waits until no webhook delivery is in flight or waiting for a retry; `idle: false` if the timeout hit. */
+  flushWebhooks(options: { timeoutMs?: number } = {}): Promise<{ idle: boolean; held: number }> {
+    return this.call("POST", "/webhooks/flush", options);
+  }
+
+  setIpnPolicy(policy: DeliveryPolicyUpdate): Promise<DeliveryPolicy> {
+    return this.call("POST", "/ipn/policy", policy);
+  }
+
+  ipnPolicy(): Promise<DeliveryPolicy> {
+    return this.call("GET", "/ipn/policy");
+  }
+
+  async holdIpn(): Promise<void> {
+    await this.call("POST", "/ipn/hold");
+  }
+
+  async releaseIpn(options: { order?: ReleaseOrder; seed?: number } = {}): Promise<number> {
+    return (await this.call<{ released: number }>("POST", "/ipn/release", options)).released;
+  }
+
+  flushIpn(options: { timeoutMs?: number } = {}): Promise<{ idle: boolean; held: number }> {
+    return this.call("POST", "/ipn/flush", options);
+  }
+
+  /** Moves the emulator's clock forward (order expiry, token expiry, idempotency retention). */
+  async advanceClock(seconds: number): Promise<string> {
+    return (await this.call<{ now: string }>("POST", "/clock", { advanceSeconds: seconds })).now;
+  }
+
+  async now(): Promise<string> {
+    return (await this.call<{ now: string }>("GET", "/clock")).now;
+  }
+
+  /** Every access token issued so far stops working (401 `invalid_token`). */
+  async expireTokens(): Promise<void> {
+    await this.call("POST", "/tokens/expire");
+  }
+
+  /** REST calls received, oldest first; `path` filters by prefix. */
+  async calls(filter: { path?: string; method?: string } = {}): Promise<CallRecord[]> {
+    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return (await this.call<{ calls: CallRecord[] }>("GET", `/calls?${query}`)).calls;
+  }
+
+  /** Webhook and IPN deliveries with their attempts; `channel` is "webhook" or "ipn". */
+  async notifications(filter: { channel?: "webhook" | "ipn"; type?: string } = {}): Promise<DeliveryRecord[]> {
+    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return (await this.call<{ notifications: DeliveryRecord[] }>("GET", `/notifications?${query}`)).notifications;
+  }
+}
