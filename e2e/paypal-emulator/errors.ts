@@ -19,7 +19,8 @@ const STATUS_NAMES: Readonly<Record<number, readonly [name: string, message: str
   503: ["SERVICE_UNAVAILABLE", "Service Unavailable."],
 };
 
-export type IssueLocation = "body" | "path" | "query" | "header";
+/** The spec's `error_location` enum. */
+export type IssueLocation = "body" | "path" | "query";
 
 export interface IssueDetail {
   issue: string;
@@ -56,7 +57,7 @@ export const badRequest = (issue: string, detail: Omit<IssueDetail, "issue"> = {
 export const unprocessable = (issue: string, detail: Omit<IssueDetail, "issue"> = {}) =>
   new PayPalError(422, [{ issue, location: "body", ...detail }]);
 export const resourceNotFound = () => new PayPalError(404, [{ issue: "INVALID_RESOURCE_ID", location: "path" }]);
-export const requestInProgress = () => new PayPalError(409, [{ issue: "PREVIOUS_REQUEST_IN_PROGRESS", location: "header", field: "PayPal-Request-Id" }]);
+export const requestInProgress = () => new PayPalError(409, [{ issue: "PREVIOUS_REQUEST_IN_PROGRESS" }]);
 export const malformedJson = () => badRequest("MALFORMED_REQUEST_JSON");
 
 /** Which API's documentation an information link points at, from the endpoint's path. */
