@@ -86,7 +86,7 @@ export class Tokens {
           access_token: token,
           token_type: "Bearer",
           app_id: this.applicationId,
-          expires_in: Math.max(1, Math.floor((expiresAt - now) / 1000)),
+          expires_in: Math.max(1, Math.ceil((expiresAt - now) / 1000)),
           nonce: `${new Date(now).toISOString().slice(0, 19)}Z${nonceSuffix()}`,
         },
       };
