@@ -1,0 +1,26 @@
+import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "../browser";
+
+const PORT = Number(process.env.SDK_HARNESS_PORT ?? 4391);
+
+/** The SDK stand-in driven by the real @paypal/react-paypal-js in Chromium (`npm run test:emulator-sdk`). */
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.spec.ts",
+  fullyParallel: false,
+  workers: 1,
+  timeout: 30_000,
+  reporter: process.env.CI ? "line" : "list",
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: chromiumLaunchOptions,
+    trace: "retain-on-failure",
+  },
+  webServer: {
+    command: "npx tsx sdk-harness/server.ts",
+    url: `http://127.0.0.1:${PORT}/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    env: { SDK_HARNESS_PORT: String(PORT) },
+  },
+});
