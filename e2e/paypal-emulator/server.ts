@@ -55,15 +55,10 @@ function send(response: ServerResponse, reply: Reply, debugId: string): void {
   response.end(payload);
 }
 
-/** The recorded form of a request body: parsed JSON when it was JSON, the raw text otherwise. */
-function loggedBody(raw: Buffer): unknown {
+/** The recorded form of a request body: the JSON the handler parsed, else the raw text. */
+function loggedBody(raw: Buffer, parsed: { value: unknown } | undefined): unknown {
   if (raw.length === 0) return null;
-  const text = raw.toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  return parsed ? parsed.value : raw.toString("utf8");
 }
 
 export class EmulatorServer {
@@ -130,8 +125,7 @@ export class EmulatorServer {
       return;
     }
     const { route, params } = match;
-    let parsed: { value: unknown } | undefined;
-    const context: RequestContext = {
+    const context: RequestContext & { parsed?: { value: unknown } } = {
       method,
       path: url.pathname,
       query: url.searchParams,
@@ -140,7 +134,10 @@ export class EmulatorServer {
       params,
       endpoint: `${method} ${route.template}`,
       debugId,
-      json: () => (parsed ??= { value: parseJsonBody(raw) }).value,
+      json() {
+        this.parsed ??= { value: parseJsonBody(raw) };
+        return this.parsed.value;
+      },
     };
     if (route.kind === "control" || route.kind === "public") {
       send(response, await this.run(route, context), debugId);
@@ -159,7 +156,7 @@ export class EmulatorServer {
 
   private async serveApiCall(
     route: Route,
-    context: RequestContext,
+    context: RequestContext & { parsed?: { value: unknown } },
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> {
@@ -172,7 +169,7 @@ export class EmulatorServer {
         path: context.path,
         status,
         requestId,
-        body: loggedBody(context.rawBody),
+        body: loggedBody(context.rawBody, context.parsed),
         time: new Date().toISOString(),
         debugId: context.debugId,
         ...(fault ? { fault: `${fault.kind}/${fault.phase}` } : {}),
