@@ -50,11 +50,48 @@ export class EmulatorControlError extends Error {
   }
 }
 
+type ControlCall = <T>(method: "GET" | "POST", path: string, body?: unknown) => Promise<T>;
+
+/** Delivery controls of one outgoing channel: `control.webhooks` or `control.ipn`. */
+export class DeliveryChannelControl {
+  constructor(
+    private readonly call: ControlCall,
+    private readonly prefix: string,
+  ) {}
+
+  setPolicy(policy: DeliveryPolicyUpdate): Promise<DeliveryPolicy> {
+    return this.call("POST", `${this.prefix}/policy`, policy);
+  }
+
+  policy(): Promise<DeliveryPolicy> {
+    return this.call("GET", `${this.prefix}/policy`);
+  }
+
+  /** Queue new messages instead of delivering them. */
+  async hold(): Promise<void> {
+    await this.call("POST", `${this.prefix}/hold`);
+  }
+
+  /** Delivers the held messages one after the other in the given order; resolves with how many. */
+  async release(options: { order?: ReleaseOrder; seed?: number } = {}): Promise<number> {
+    return (await this.call<{ released: number }>("POST", `${this.prefix}/release`, options)).released;
+  }
+
+  /** Waits until nothing is in flight or waiting for a retry; `idle: false` if the timeout hit first. */
+  flush(options: { timeoutMs?: number } = {}): Promise<{ idle: boolean; held: number }> {
+    return this.call("POST", `${this.prefix}/flush`, options);
+  }
+}
+
 export class EmulatorControl {
   readonly baseUrl: string;
+  readonly webhooks: DeliveryChannelControl;
+  readonly ipn: DeliveryChannelControl;
 
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.webhooks = new DeliveryChannelControl((method, path, body) => this.call(method, path, body), "/webhooks");
+    this.ipn = new DeliveryChannelControl((method, path, body) => this.call(method, path, body), "/ipn");
   }
 
   private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
@@ -125,48 +162,6 @@ export class EmulatorControl {
 
   approveSubscription(id: string, options: { buyer?: string } = {}): Promise<Record<string, unknown>> {
     return this.call("POST", `/subscriptions/${encodeURIComponent(id)}/approve`, options);
-  }
-
-  setWebhookPolicy(policy: DeliveryPolicyUpdate): Promise<DeliveryPolicy> {
-    return this.call("POST", "/webhooks/policy", policy);
-  }
-
-  webhookPolicy(): Promise<DeliveryPolicy> {
-    return this.call("GET", "/webhooks/policy");
-  }
-
-  async holdWebhooks(): Promise<void> {
-    await this.call("POST", "/webhooks/hold");
-  }
-
-  /** Delivers the held webhooks one after the other in the given order; resolves with how many. */
-  async releaseWebhooks(options: { order?: ReleaseOrder; seed?: number } = {}): Promise<number> {
-    return (await this.call<{ released: number }>("POST", "/webhooks/release", options)).released;
-  }
-
-  /** Waits until no webhook delivery is in flight or waiting for a retry; `idle: false` if the timeout hit. */
-  flushWebhooks(options: { timeoutMs?: number } = {}): Promise<{ idle: boolean; held: number }> {
-    return this.call("POST", "/webhooks/flush", options);
-  }
-
-  setIpnPolicy(policy: DeliveryPolicyUpdate): Promise<DeliveryPolicy> {
-    return this.call("POST", "/ipn/policy", policy);
-  }
-
-  ipnPolicy(): Promise<DeliveryPolicy> {
-    return this.call("GET", "/ipn/policy");
-  }
-
-  async holdIpn(): Promise<void> {
-    await this.call("POST", "/ipn/hold");
-  }
-
-  async releaseIpn(options: { order?: ReleaseOrder; seed?: number } = {}): Promise<number> {
-    return (await this.call<{ released: number }>("POST", "/ipn/release", options)).released;
-  }
-
-  flushIpn(options: { timeoutMs?: number } = {}): Promise<{ idle: boolean; held: number }> {
-    return this.call("POST", "/ipn/flush", options);
   }
 
   /** Moves the emulator's clock forward (order expiry, token expiry, idempotency retention). */

@@ -1,27 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { capturedOrder, orderBody, useEmulator } from "./test-support/harness";
-import { startListener, type Listener } from "./test-support/listener";
+import { useListener } from "./test-support/listener";
 
-let listener: Listener;
-beforeAll(async () => {
-  listener = await startListener();
-});
-afterAll(() => listener.close());
+const hook = useListener();
 
 const fixture = useEmulator({
   get ipnUrl() {
-    return listener.url;
+    return hook.url;
   },
 });
-beforeEach(() => listener.clear());
 
-const messages = () => listener.received.map((request) => new URLSearchParams(request.raw));
+const messages = () => hook.current.received.map((request) => new URLSearchParams(request.raw));
 const validate = async (body: string) => (await fetch(`${fixture.emulator.url}/cgi-bin/webscr`, { method: "POST", body })).text();
 
 describe("IPN", () => {
   it("posts a Completed message with the purchase's variables", async () => {
     const { capture } = await capturedOrder(fixture, "success", orderBody({ invoiceId: "INV-9", quantity: 2 }));
-    await fixture.emulator.control.flushIpn();
+    await fixture.emulator.control.ipn.flush();
     const [message] = messages();
     expect(Object.fromEntries(message ?? [])).toMatchObject({
       txn_id: capture.id,
@@ -53,8 +48,8 @@ describe("IPN", () => {
 
   it("validates the exact bytes sent, with cmd=_notify-validate prefixed or appended", async () => {
     await capturedOrder(fixture);
-    await fixture.emulator.control.flushIpn();
-    const raw = listener.received[0]?.raw ?? "";
+    await fixture.emulator.control.ipn.flush();
+    const raw = hook.current.received[0]?.raw ?? "";
     expect(await validate(`cmd=_notify-validate&${raw}`)).toBe("VERIFIED");
     expect(await validate(`${raw}&cmd=_notify-validate`)).toBe("VERIFIED");
     expect(await validate(`cmd=_notify-validate&${raw.replace("mc_gross=49.00", "mc_gross=0.01")}`)).toBe("INVALID");
@@ -64,7 +59,7 @@ describe("IPN", () => {
   it("sends Pending (echeck) then Denied for a pending capture that bounces", async () => {
     const { capture } = await capturedOrder(fixture, "pending");
     await fixture.emulator.control.settleCapture(capture.id, "denied");
-    await fixture.emulator.control.flushIpn();
+    await fixture.emulator.control.ipn.flush();
     expect(messages().map((message) => [message.get("payment_status"), message.get("pending_reason")])).toEqual([
       ["Pending", "echeck"],
       ["Denied", null],
@@ -75,7 +70,7 @@ describe("IPN", () => {
     const { capture } = await capturedOrder(fixture);
     await fixture.api.post(`/v2/payments/captures/${capture.id}/refund`, { amount: { currency_code: "USD", value: "10.00" } });
     await fixture.emulator.control.reverseCapture(capture.id);
-    await fixture.emulator.control.flushIpn();
+    await fixture.emulator.control.ipn.flush();
     const [, refunded, reversed] = messages();
     expect(refunded?.get("payment_status")).toBe("Refunded");
     expect(refunded?.get("mc_gross")).toBe("-10.00");
@@ -88,11 +83,11 @@ describe("IPN", () => {
   });
 
   it("resends on non-2xx until acknowledged", async () => {
-    listener.respondWith(500);
+    hook.current.respondWith(500);
     await capturedOrder(fixture);
-    await fixture.emulator.control.flushIpn();
-    expect(listener.received).toHaveLength(2);
-    expect(listener.received[0]?.raw).toBe(listener.received[1]?.raw);
+    await fixture.emulator.control.ipn.flush();
+    expect(hook.current.received).toHaveLength(2);
+    expect(hook.current.received[0]?.raw).toBe(hook.current.received[1]?.raw);
     const [record] = await fixture.emulator.control.notifications({ channel: "ipn" });
     expect(record).toMatchObject({ statuses: [500, 200], state: "delivered" });
   });

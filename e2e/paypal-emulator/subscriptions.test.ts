@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useEmulator } from "./test-support/harness";
-import { startListener, type Listener } from "./test-support/listener";
+import { useListener } from "./test-support/listener";
 
-let listener: Listener;
-beforeAll(async () => {
-  listener = await startListener();
-});
-afterAll(() => listener.close());
+const hook = useListener();
 
 const fixture = useEmulator({
   get webhookUrl() {
-    return listener.url;
+    return hook.url;
   },
 });
 
@@ -38,7 +34,7 @@ async function activePlan() {
 
 describe("subscriptions", () => {
   it("creates APPROVAL_PENDING with an approve link; approval activates it and charges setup fee + first cycle", async () => {
-    listener.clear();
+    hook.current.clear();
     const planId = await activePlan();
     const created = await fixture.api.post("/v1/billing/subscriptions", {
       plan_id: planId,
@@ -56,8 +52,8 @@ describe("subscriptions", () => {
     expect(shown.body).toMatchObject({ status: "ACTIVE", custom_id: "member-7", subscriber: { payer_id: "7E2QJ5ZKH9W3N" } });
     expect(shown.body.billing_info.last_payment.amount).toEqual(usd("24.00"));
 
-    await fixture.emulator.control.flushWebhooks();
-    const events = listener.received.map((request) => JSON.parse(request.raw));
+    await fixture.emulator.control.webhooks.flush();
+    const events = hook.current.received.map((request) => JSON.parse(request.raw));
     expect(events.map((event) => event.event_type)).toEqual(["BILLING.SUBSCRIPTION.CREATED", "BILLING.SUBSCRIPTION.ACTIVATED", "PAYMENT.SALE.COMPLETED"]);
     const sale = events[2];
     expect(sale.resource_type).toBe("sale");

@@ -1,27 +1,22 @@
 import { verify } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvedOrder, capturedOrder, useEmulator } from "./test-support/harness";
-import { startListener, type Listener, type Received } from "./test-support/listener";
+import { startListener, useListener, type Received } from "./test-support/listener";
 
-let listener: Listener;
-beforeAll(async () => {
-  listener = await startListener();
-});
-afterAll(() => listener.close());
+const hook = useListener();
 
 const WEBHOOK_ID = "4JH86294D6297924G";
 const fixture = useEmulator({
   get webhookUrl() {
-    return listener.url;
+    return hook.url;
   },
   webhookId: WEBHOOK_ID,
 });
-beforeEach(() => listener.clear());
 
 const events = (received: Received[]) => received.map((request) => JSON.parse(request.raw) as { event_type: string; id: string; resource: Record<string, any> });
-const eventTypes = () => events(listener.received).map((event) => event.event_type);
-const settle = () => fixture.emulator.control.flushWebhooks();
+const eventTypes = () => events(hook.current.received).map((event) => event.event_type);
+const settle = () => fixture.emulator.control.webhooks.flush();
 
 /**
  * PayPal's offline verification, written independently of the emulator (reference §7.6): fetch the certificate,
@@ -38,7 +33,7 @@ describe("delivery and signatures", () => {
     const { orderId, capture } = await capturedOrder(fixture);
     await settle();
     expect(eventTypes()).toEqual(["CHECKOUT.ORDER.APPROVED", "PAYMENT.CAPTURE.COMPLETED", "CHECKOUT.ORDER.COMPLETED"]);
-    const request = listener.received[1] as Received;
+    const request = hook.current.received[1] as Received;
     expect(request.headers["paypal-auth-algo"]).toBe("SHA256withRSA");
     expect(request.headers["paypal-transmission-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(String(request.headers["paypal-cert-url"])).toMatch(new RegExp(`^${fixture.emulator.url}/v1/notifications/certs/CERT-`));
@@ -59,7 +54,7 @@ describe("delivery and signatures", () => {
   it("verifies signatures through POST /v1/notifications/verify-webhook-signature", async () => {
     await approvedOrder(fixture);
     await settle();
-    const request = listener.received[0] as Received;
+    const request = hook.current.received[0] as Received;
     const verification = (webhookEvent: unknown) =>
       fixture.api.post("/v1/notifications/verify-webhook-signature", {
         auth_algo: request.headers["paypal-auth-algo"],
@@ -87,7 +82,7 @@ describe("event resources", () => {
     const { capture } = await capturedOrder(fixture, "pending");
     await fixture.emulator.control.settleCapture(capture.id, "denied");
     await settle();
-    const [pending, denied] = events(listener.received).filter((event) => event.event_type.startsWith("PAYMENT.CAPTURE"));
+    const [pending, denied] = events(hook.current.received).filter((event) => event.event_type.startsWith("PAYMENT.CAPTURE"));
     expect(pending?.event_type).toBe("PAYMENT.CAPTURE.PENDING");
     expect(pending?.resource.status_details).toEqual({ reason: "ECHECK" });
     expect(denied?.event_type).toBe("PAYMENT.CAPTURE.DENIED");
@@ -99,7 +94,7 @@ describe("event resources", () => {
     const settled = await fixture.emulator.control.settleCapture(capture.id, "completed");
     expect(settled.capture.status).toBe("COMPLETED");
     await settle();
-    const completed = events(listener.received).find((event) => event.event_type === "PAYMENT.CAPTURE.COMPLETED");
+    const completed = events(hook.current.received).find((event) => event.event_type === "PAYMENT.CAPTURE.COMPLETED");
     expect(completed?.resource.seller_receivable_breakdown.paypal_fee.value).toBe("2.20");
   });
 
@@ -113,7 +108,7 @@ describe("event resources", () => {
     const { capture } = await capturedOrder(fixture);
     await fixture.api.post(`/v2/payments/captures/${capture.id}/refund`, { amount: { currency_code: "USD", value: "9.00" } });
     await settle();
-    const refunded = events(listener.received).find((event) => event.event_type === "PAYMENT.CAPTURE.REFUNDED");
+    const refunded = events(hook.current.received).find((event) => event.event_type === "PAYMENT.CAPTURE.REFUNDED");
     expect(refunded?.resource.amount).toEqual({ currency_code: "USD", value: "9.00" });
     expect(refunded?.resource.links.find((link: { rel: string }) => link.rel === "up").href).toBe(`${fixture.emulator.url}/v2/payments/captures/${capture.id}`);
   });
@@ -122,7 +117,7 @@ describe("event resources", () => {
     const { capture } = await capturedOrder(fixture);
     await fixture.emulator.control.reverseCapture(capture.id);
     await settle();
-    const reversed = events(listener.received).find((event) => event.event_type === "PAYMENT.CAPTURE.REVERSED");
+    const reversed = events(hook.current.received).find((event) => event.event_type === "PAYMENT.CAPTURE.REVERSED");
     expect(reversed?.resource.amount.value).toBe("49.00");
     expect((await fixture.api.get(`/v2/payments/captures/${capture.id}`)).body).toMatchObject({ status: "REFUNDED", status_details: { reason: "CHARGEBACK" } });
   });
@@ -130,19 +125,19 @@ describe("event resources", () => {
 
 describe("delivery policy", () => {
   it("retries non-2xx answers with a new transmission each time, keeping the event id", async () => {
-    listener.respondWith(500, 503);
+    hook.current.respondWith(500, 503);
     await approvedOrder(fixture);
     await settle();
-    expect(listener.received).toHaveLength(3);
-    expect(new Set(events(listener.received).map((event) => event.id)).size).toBe(1);
-    expect(new Set(listener.received.map((request) => request.headers["paypal-transmission-id"])).size).toBe(3);
-    for (const request of listener.received) expect(await verifiesOffline(request, WEBHOOK_ID)).toBe(true);
+    expect(hook.current.received).toHaveLength(3);
+    expect(new Set(events(hook.current.received).map((event) => event.id)).size).toBe(1);
+    expect(new Set(hook.current.received.map((request) => request.headers["paypal-transmission-id"])).size).toBe(3);
+    for (const request of hook.current.received) expect(await verifiesOffline(request, WEBHOOK_ID)).toBe(true);
     const [record] = await fixture.emulator.control.notifications({ channel: "webhook" });
     expect(record).toMatchObject({ attempts: 3, statuses: [500, 503, 200], state: "delivered" });
   });
 
   it("gives up after the last retry", async () => {
-    listener.respondWith(500, 500, 500, 500);
+    hook.current.respondWith(500, 500, 500, 500);
     await approvedOrder(fixture);
     await settle();
     const [record] = await fixture.emulator.control.notifications({ channel: "webhook" });
@@ -150,42 +145,42 @@ describe("delivery policy", () => {
   });
 
   it("failFirst sends but counts the first attempts as failed; duplicate delivers twice", async () => {
-    await fixture.emulator.control.setWebhookPolicy({ failFirst: 1, duplicate: 1 });
+    await fixture.emulator.control.webhooks.setPolicy({ failFirst: 1, duplicate: 1 });
     await approvedOrder(fixture);
     await settle();
-    expect(listener.received).toHaveLength(4);
+    expect(hook.current.received).toHaveLength(4);
     const records = await fixture.emulator.control.notifications({ channel: "webhook" });
     expect(records.map((record) => record.duplicate)).toEqual([false, true]);
   });
 
   it("drop loses attempts in transit (retried later)", async () => {
-    await fixture.emulator.control.setWebhookPolicy({ drop: 1, retryDelaysMs: [10] });
+    await fixture.emulator.control.webhooks.setPolicy({ drop: 1, retryDelaysMs: [10] });
     await approvedOrder(fixture);
     await settle();
-    expect(listener.received).toHaveLength(0);
+    expect(hook.current.received).toHaveLength(0);
     const [record] = await fixture.emulator.control.notifications();
     expect(record?.statuses).toEqual(["dropped", "dropped"]);
   });
 
   it("holds events and releases them in reverse order", async () => {
-    await fixture.emulator.control.holdWebhooks();
+    await fixture.emulator.control.webhooks.hold();
     await capturedOrder(fixture);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(listener.received).toHaveLength(0);
+    expect(hook.current.received).toHaveLength(0);
     expect((await settle()).held).toBe(3);
-    expect(await fixture.emulator.control.releaseWebhooks({ order: "reverse" })).toBe(3);
+    expect(await fixture.emulator.control.webhooks.release({ order: "reverse" })).toBe(3);
     await settle();
     expect(eventTypes()).toEqual(["CHECKOUT.ORDER.COMPLETED", "PAYMENT.CAPTURE.COMPLETED", "CHECKOUT.ORDER.APPROVED"]);
   });
 
   it("delays deliveries off the request path", async () => {
-    await fixture.emulator.control.setWebhookPolicy({ delayMs: 150 });
+    await fixture.emulator.control.webhooks.setPolicy({ delayMs: 150 });
     const started = Date.now();
     await approvedOrder(fixture);
     expect(Date.now() - started).toBeLessThan(150);
-    expect(listener.received).toHaveLength(0);
+    expect(hook.current.received).toHaveLength(0);
     await settle();
-    expect(listener.received).toHaveLength(1);
+    expect(hook.current.received).toHaveLength(1);
   });
 });
 
@@ -215,15 +210,15 @@ describe("listener management", () => {
   it("resends a stored event", async () => {
     await approvedOrder(fixture);
     await settle();
-    const event = events(listener.received)[0];
+    const event = events(hook.current.received)[0];
     const resent = await fixture.api.post(`/v1/notifications/webhooks-events/${event?.id}/resend`, { webhook_ids: [WEBHOOK_ID] });
     expect(resent.status).toBe(202);
     await settle();
-    expect(events(listener.received).map((received) => received.id)).toEqual([event?.id, event?.id]);
+    expect(events(hook.current.received).map((received) => received.id)).toEqual([event?.id, event?.id]);
   });
 
   it("keeps the start-up listener across resets", async () => {
     await fixture.emulator.control.reset();
-    expect((await fixture.api.get(`/v1/notifications/webhooks/${WEBHOOK_ID}`)).body.url).toBe(listener.url);
+    expect((await fixture.api.get(`/v1/notifications/webhooks/${WEBHOOK_ID}`)).body.url).toBe(hook.current.url);
   });
 });

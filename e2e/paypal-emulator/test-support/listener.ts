@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export interface Received {
   path: string;
@@ -57,5 +58,24 @@ export async function startListener(): Promise<Listener> {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A listener for the whole test file, emptied before each test; `url` may be read lazily by emulator options. */
+export function useListener(): { readonly current: Listener; readonly url: string } {
+  let listener: Listener | undefined;
+  beforeAll(async () => {
+    listener = await startListener();
+  });
+  afterAll(() => listener?.close());
+  beforeEach(() => listener?.clear());
+  return {
+    get current() {
+      if (!listener) throw new Error("listener not started yet");
+      return listener;
+    },
+    get url() {
+      return this.current.url;
+    },
   };
 }
