@@ -14,6 +14,7 @@ export default defineConfig({
     exclude: ["node_modules/**", ".next/**", ".data/**"],
     globalSetup: ["lib/testing/global-setup.ts"],
     testTimeout: 30_000,
+    env: { COURSEPAY_ENCRYPTION_KEY: "vitest-encryption-key", LOG_LEVEL: "silent" },
     hookTimeout: 60_000,
   },
 });

@@ -195,6 +195,13 @@ export const orders = pgTable(
     provider: paymentProvider("provider").notNull(),
     /** The provider's id for this order (PayPal order id); unique when set. */
     providerOrderId: text("provider_order_id"),
+    /**
+     * Bumped when the provider declines the funding source (INSTRUMENT_DECLINED): the buyer picks another one and
+     * the next capture is a new request. Retries of one attempt share its idempotency key.
+     */
+    captureAttempt: integer("capture_attempt").notNull().default(0),
+    /** Set while a capture is in flight: another order for the same course waits instead of charging twice. */
+    captureStartedAt: timestamp("capture_started_at", { withTimezone: true }),
     /** Set when something needs a person: a reversal, a refund that matches no course, an amount mismatch. */
     attentionReason: text("attention_reason"),
     createdAt: createdAt(),
@@ -375,6 +382,18 @@ export const paymentEvents = pgTable(
     index("payment_events_order_idx").on(t.orderId, t.receivedAt),
   ],
 );
+
+/**
+ * Provider OAuth tokens, shared by every app instance (so a fleet asks PayPal for one token, not one each).
+ * The token is stored encrypted; `cache_key` names the environment and client id.
+ */
+export const providerTokens = pgTable("provider_tokens", {
+  cacheKey: text("cache_key").primaryKey(),
+  provider: paymentProvider("provider").notNull(),
+  accessTokenEncrypted: text("access_token_encrypted").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  updatedAt: updatedAt(),
+});
 
 /** Key/value settings; secret values are stored AES-256-GCM encrypted (lib/settings). */
 export const settings = pgTable("settings", {

@@ -8,12 +8,18 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { getCart } from "@/lib/cart";
+import { browserPayPalOptions } from "@/lib/payments/runtime";
+import { PayPalCheckout } from "@/components/checkout/paypal-checkout";
 
 export const metadata: Metadata = { title: "Your cart" };
 
-export default async function CartPage() {
+export default async function CartPage({ searchParams }: { searchParams: Promise<{ pay?: string }> }) {
   const user = await requireUser("/cart");
   const cart = await getCart(getDb(), user.id);
+  const requested = (await searchParams).pay;
+  // One PayPal payment per currency: the buyer pays one currency group at a time.
+  const paying = cart.totals.find((t) => t.currency === requested) ?? cart.totals[0];
+  const paypal = browserPayPalOptions();
 
   if (cart.lines.length === 0) {
     return (
@@ -72,10 +78,41 @@ export default async function CartPage() {
               </div>
             ))}
           </dl>
-          {cart.totals.length > 1 && (
-            <p className="mt-4 text-xs text-slate-600">
-              Your cart holds courses priced in {cart.totals.length} currencies. Each currency is paid as a separate PayPal payment.
-            </p>
+          {paying && (
+            <section aria-labelledby="pay-heading" className="mt-6 border-t border-slate-200 pt-6">
+              <h2 id="pay-heading" className="text-base font-semibold text-slate-900">
+                Pay <Price amount={paying} /> with PayPal
+              </h2>
+              {cart.totals.length > 1 && (
+                <div className="mt-2 space-y-2 text-sm text-slate-600">
+                  <p>
+                    Your cart holds courses priced in {cart.totals.length} currencies. PayPal takes one currency per payment, so
+                    you pay each group separately; the others stay in your cart.
+                  </p>
+                  <nav aria-label="Currency to pay now" className="flex flex-wrap gap-2">
+                    {cart.totals.map((total) => (
+                      <Link
+                        key={total.currency}
+                        href={`/cart?pay=${total.currency}`}
+                        aria-current={total.currency === paying.currency ? "true" : undefined}
+                        className="rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-700 hover:bg-slate-100 aria-[current=true]:border-brand-700 aria-[current=true]:bg-brand-50 aria-[current=true]:text-brand-800"
+                      >
+                        {total.currency} courses
+                      </Link>
+                    ))}
+                  </nav>
+                </div>
+              )}
+              <div className="mt-4">
+                <PayPalCheckout
+                  key={paying.currency}
+                  selection={{ kind: "cart", currency: paying.currency }}
+                  currency={paying.currency}
+                  clientId={paypal.clientId}
+                  sdkUrl={paypal.sdkUrl}
+                />
+              </div>
+            </section>
           )}
         </aside>
       </div>

@@ -10,6 +10,8 @@ import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { getAccess } from "@/lib/enrollment";
+import { browserPayPalOptions } from "@/lib/payments/runtime";
+import { PayPalCheckout } from "@/components/checkout/paypal-checkout";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -32,6 +34,7 @@ export default async function CoursePage({ params }: Props) {
   const active = access?.status === "active" ? access.mode : null;
   const fields = { courseId: course.id, returnTo: `/courses/${course.slug}` };
   const signIn = `/sign-in?callbackUrl=${encodeURIComponent(`/courses/${course.slug}`)}`;
+  const paypal = browserPayPalOptions();
 
   return (
     <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
@@ -99,6 +102,17 @@ export default async function CoursePage({ params }: Props) {
                   label={active === "audit" ? "Upgrade: add to cart" : "Add to cart"}
                   pendingLabel="Adding…"
                 />
+              )}
+              {!inCart && (
+                <div className="border-t border-slate-200 pt-4">
+                  <p className="mb-3 text-sm font-semibold text-slate-900">Buy now</p>
+                  <PayPalCheckout
+                    selection={{ kind: "course", courseId: course.id }}
+                    currency={price.currency}
+                    clientId={paypal.clientId}
+                    sdkUrl={paypal.sdkUrl}
+                  />
+                </div>
               )}
               {course.auditable && active !== "audit" && (
                 <>

@@ -1,0 +1,36 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { currentUser } from "@/lib/auth/session";
+import { captureCheckout, selectionSchema, startCheckout, type CaptureResult } from "@/lib/payments/checkout";
+import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
+import { paymentDeps } from "@/lib/payments/runtime";
+
+const captureSchema = z.object({ paypalOrderId: z.string().regex(/^[A-Z0-9]{1,36}$/) });
+
+export type CreateOrderResponse = { ok: true; paypalOrderId: string; removed: string[] } | { ok: false; message: string; removed: string[] };
+
+const signInFirst = "Please sign in again to pay: your session has ended.";
+
+/** PayPalButtons.createOrder → our order + a PayPal order, priced from the database. */
+export async function createPayPalOrder(input: unknown): Promise<CreateOrderResponse> {
+  const parsed = selectionSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected, removed: [] };
+  const user = await currentUser();
+  if (!user) return { ok: false, message: signInFirst, removed: [] };
+  const result = await startCheckout(paymentDeps(), user.id, parsed.data);
+  if (result.removed.length) revalidatePath("/", "layout");
+  return result.ok ? { ok: true, paypalOrderId: result.providerOrderId, removed: result.removed } : result;
+}
+
+/** PayPalButtons.onApprove → capture, fulfil, and tell the browser where to go. */
+export async function capturePayPalOrder(input: unknown): Promise<CaptureResult> {
+  const parsed = captureSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
+  const user = await currentUser();
+  if (!user) return { ok: false, kind: "refused", message: signInFirst };
+  const result = await captureCheckout(paymentDeps(), user.id, parsed.data.paypalOrderId);
+  revalidatePath("/", "layout");
+  return result;
+}

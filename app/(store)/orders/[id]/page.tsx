@@ -1,0 +1,109 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import type { OrderStatus } from "@/db/schema";
+import { AutoRefresh } from "@/components/checkout/auto-refresh";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { Price } from "@/components/ui/price";
+import { requireUser } from "@/lib/auth/session";
+import { money } from "@/lib/money";
+import { findReceipt } from "@/lib/payments/receipts";
+
+export const metadata: Metadata = { title: "Receipt" };
+
+const HEADLINES: Record<OrderStatus, { title: string; text: string; tone: "green" | "amber" | "red" | "neutral" | "blue" }> = {
+  completed: { title: "Payment received — you are enrolled", text: "Thank you! Your courses are ready in My courses.", tone: "green" },
+  pending: { title: "Payment pending", text: "PayPal is holding this payment until it clears (this can take a few days for bank transfers). You will be enrolled automatically as soon as it completes; this page updates by itself.", tone: "amber" },
+  approved: { title: "Confirming your payment", text: "You approved the payment at PayPal and we are confirming it. This page updates by itself.", tone: "blue" },
+  created: { title: "Waiting for your approval at PayPal", text: "This checkout was started but not approved at PayPal. Nothing was charged.", tone: "neutral" },
+  partially_refunded: { title: "Partially refunded", text: "Part of this order was refunded; the refunded courses are no longer in My courses.", tone: "amber" },
+  refunded: { title: "Refunded", text: "This order was refunded in full. The courses are no longer in My courses.", tone: "neutral" },
+  reversed: { title: "Payment reversed", text: "PayPal reversed this payment, so its courses are no longer available. Contact us if this is unexpected.", tone: "red" },
+  failed: { title: "Payment failed", text: "This payment did not go through and no money was taken.", tone: "red" },
+  cancelled: { title: "Checkout cancelled", text: "This checkout was cancelled; nothing was charged.", tone: "neutral" },
+  expired: { title: "Checkout expired", text: "This checkout expired before it was paid; nothing was charged.", tone: "neutral" },
+};
+
+export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser(`/orders/${id}`);
+  if (!z.uuid().safeParse(id).success) notFound();
+  const receipt = await findReceipt(getDb(), user.id, id);
+  if (!receipt) notFound();
+  const { order, items, payment, total } = receipt;
+  const headline = HEADLINES[order.status];
+  const paid = order.status === "completed" || order.status === "partially_refunded";
+  const settling = order.status === "pending" || order.status === "approved";
+  const placed = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(order.createdAt);
+
+  return (
+    <div className="mx-auto max-w-2xl">
+      {settling && <AutoRefresh seconds={4} />}
+      <div className="rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
+        <div className="flex items-start justify-between gap-4">
+          <div>
+            <p className="text-sm text-slate-600">Receipt</p>
+            <h1 className="mt-1 text-2xl font-bold tracking-tight text-slate-900">{headline.title}</h1>
+          </div>
+          <Badge tone={headline.tone}>{order.status.replace("_", " ")}</Badge>
+        </div>
+        <p role="status" className="mt-3 text-slate-700">
+          {headline.text}
+        </p>
+
+        <h2 className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-600">Courses</h2>
+        <ul className="mt-2 divide-y divide-slate-200 border-y border-slate-200">
+          {items.map((item) => (
+            <li key={item.courseId} className="flex items-center justify-between gap-4 py-3">
+              <Link href={paid ? `/learn/${item.slug}` : `/courses/${item.slug}`} className="font-medium text-slate-900 hover:underline">
+                {item.title}
+              </Link>
+              <Price amount={item.price} className="text-slate-700" />
+            </li>
+          ))}
+        </ul>
+        <div className="mt-3 flex justify-between text-base font-bold text-slate-900">
+          <span>Total</span>
+          <Price amount={total} />
+        </div>
+
+        <dl className="mt-8 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          <div>
+            <dt className="text-slate-600">Order number</dt>
+            <dd className="font-mono text-slate-900">{order.id}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Placed</dt>
+            <dd className="text-slate-900">{placed} UTC</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">PayPal order ID</dt>
+            <dd className="font-mono text-slate-900">{order.providerOrderId ?? "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">PayPal transaction ID</dt>
+            <dd className="font-mono text-slate-900">{payment?.providerCaptureId ?? "—"}</dd>
+          </div>
+          {payment && (
+            <div>
+              <dt className="text-slate-600">Amount charged</dt>
+              <dd className="text-slate-900">
+                <Price amount={money(payment.grossMinor, payment.currency)} />
+              </dd>
+            </div>
+          )}
+        </dl>
+
+        <div className="mt-8 flex flex-wrap gap-3">
+          {paid ? <ButtonLink href="/my/courses">Go to My courses</ButtonLink> : <ButtonLink href="/cart">Back to your cart</ButtonLink>}
+          <ButtonLink href="/" variant="secondary">
+            Continue browsing
+          </ButtonLink>
+        </div>
+      </div>
+    </div>
+  );
+}

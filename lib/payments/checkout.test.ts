@@ -1,0 +1,294 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { enrollments, orders, paymentEvents, payments } from "@/db/schema";
+import { addToCart, cartCount } from "@/lib/cart";
+import { enroll } from "@/lib/enrollment";
+import { testEngines } from "@/lib/testing/db";
+import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { usePayments } from "@/lib/testing/payments";
+import { captureCheckout, selectionSchema, startCheckout, type CheckoutDeps } from "./checkout";
+import { fulfil } from "./fulfil";
+
+for (const engine of testEngines()) {
+  describe(`checkout against the PayPal emulator on ${engine}`, () => {
+    const h = usePayments(engine);
+
+    async function buyer() {
+      return makeUser(h.db);
+    }
+
+    async function ordersOf(userId: string) {
+      return h.db.select().from(orders).where(eq(orders.userId, userId));
+    }
+
+    async function activeFull(userId: string) {
+      const rows = await h.db
+        .select()
+        .from(enrollments)
+        .where(and(eq(enrollments.userId, userId), eq(enrollments.status, "active"), eq(enrollments.mode, "full")));
+      return rows.map((r) => r.courseId).sort();
+    }
+
+    async function paypalOrder(id: string) {
+      return (await h.emulator.control.order(id)).order as {
+        purchase_units: { amount: { currency_code: string; value: string }; items: { sku: string; unit_amount: { value: string } }[]; custom_id: string }[];
+      };
+    }
+
+    async function startAndApprove(deps: CheckoutDeps, userId: string, courseId: string, outcome: "success" | "declined" | "pending" | "failure" = "success") {
+      const started = await startCheckout(deps, userId, { kind: "course", courseId });
+      if (!started.ok) throw new Error(started.message);
+      await h.emulator.control.approveOrder(started.providerOrderId, { outcome });
+      return started;
+    }
+
+    it("buys one course: server-priced PayPal order, capture, one full enrollment, everything logged raw", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db, { priceMinor: 4900, currency: "USD", title: "Idempotency" })]);
+      const started = await startAndApprove(deps, user.id, course.id);
+
+      const sent = await paypalOrder(started.providerOrderId);
+      expect(sent.purchase_units[0]).toMatchObject({
+        amount: { currency_code: "USD", value: "49.00" },
+        custom_id: started.orderId,
+        items: [{ sku: course.id, unit_amount: { value: "49.00" } }],
+      });
+
+      const result = await captureCheckout(deps, user.id, started.providerOrderId);
+      expect(result).toEqual({ ok: true, orderId: started.orderId, status: "completed" });
+      expect(await activeFull(user.id)).toEqual([course.id]);
+
+      const [payment] = await h.db.select().from(payments).where(eq(payments.orderId, started.orderId));
+      expect(payment).toMatchObject({ status: "completed", grossMinor: 4900, currency: "USD" });
+      expect(payment!.feeMinor).toBeGreaterThan(0);
+      expect(payment!.netMinor).toBe(4900 - payment!.feeMinor!);
+
+      const events = await h.db.select().from(paymentEvents).where(eq(paymentEvents.orderId, started.orderId));
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["orders.create", "orders.capture"]));
+      const tokenEvents = await h.db.select().from(paymentEvents).where(eq(paymentEvents.type, "oauth.token"));
+      expect(JSON.stringify(tokenEvents.map((e) => e.raw))).not.toContain("access_token");
+    });
+
+    it("buys a three-course cart in one PayPal order and empties those cart items", async () => {
+      const deps = h.instance();
+      const user = await buyer();
+      const courses = await Promise.all([
+        makeCourse(h.db, { priceMinor: 4900 }),
+        makeCourse(h.db, { priceMinor: 2900 }),
+        makeCourse(h.db, { priceMinor: 7900 }),
+      ]);
+      const euro = await makeCourse(h.db, { priceMinor: 3900, currency: "EUR" });
+      for (const c of [...courses, euro]) await addToCart(h.db, user.id, c.id);
+
+      const started = await startCheckout(deps, user.id, { kind: "cart", currency: "USD" });
+      if (!started.ok) throw new Error(started.message);
+      const sent = await paypalOrder(started.providerOrderId);
+      expect(sent.purchase_units[0]!.amount).toEqual(expect.objectContaining({ currency_code: "USD", value: "157.00" }));
+      expect(sent.purchase_units[0]!.items.map((i) => i.sku).sort()).toEqual(courses.map((c) => c.id).sort());
+
+      await h.emulator.control.approveOrder(started.providerOrderId);
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      expect(await activeFull(user.id)).toEqual(courses.map((c) => c.id).sort());
+      expect(await cartCount(h.db, user.id)).toBe(1); // the EUR course waits for its own payment
+    });
+
+    it("leaves out courses the buyer already owns, with a message, and refuses when nothing is left", async () => {
+      const deps = h.instance();
+      const user = await buyer();
+      const [owned, fresh] = await Promise.all([makeCourse(h.db, { title: "Owned one" }), makeCourse(h.db)]);
+      for (const c of [owned, fresh]) await addToCart(h.db, user.id, c.id);
+      const first = await startAndApprove(deps, user.id, owned.id);
+      await captureCheckout(deps, user.id, first.providerOrderId);
+
+      await addToCart(h.db, user.id, fresh.id);
+      const started = await startCheckout(deps, user.id, { kind: "cart", currency: "USD" });
+      expect(started).toMatchObject({ ok: true, removed: [] });
+      const again = await startCheckout(deps, user.id, { kind: "course", courseId: owned.id });
+      expect(again).toMatchObject({ ok: false, removed: ["Owned one"], message: expect.stringMatching(/already own/) });
+    });
+
+    it("a cancelled approval charges nothing and cannot be captured", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startCheckout(deps, user.id, { kind: "course", courseId: course.id });
+      if (!started.ok) throw new Error(started.message);
+      await h.emulator.control.cancelOrder(started.providerOrderId);
+      const result = await captureCheckout(deps, user.id, started.providerOrderId);
+      expect(result).toMatchObject({ ok: false, kind: "refused", message: expect.stringMatching(/approval/) });
+      expect(await activeFull(user.id)).toEqual([]);
+      expect(await h.db.select().from(payments).where(eq(payments.orderId, started.orderId))).toEqual([]);
+    });
+
+    it("after INSTRUMENT_DECLINED the buyer approves again and the next capture is a new attempt that succeeds", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(deps, user.id, course.id, "declined");
+      const declined = await captureCheckout(deps, user.id, started.providerOrderId);
+      expect(declined).toMatchObject({ ok: false, kind: "declined", message: expect.stringMatching(/declined/) });
+      expect(await activeFull(user.id)).toEqual([]);
+
+      await h.emulator.control.approveOrder(started.providerOrderId, { outcome: "success" });
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      const captures = await h.emulator.control.calls({ path: `/v2/checkout/orders/${started.providerOrderId}/capture` });
+      expect(captures.map((c) => c.requestId)).toEqual([`coursepay-${started.orderId}-capture-0`, `coursepay-${started.orderId}-capture-1`]);
+    });
+
+    it("a pending capture grants nothing until PayPal settles it", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(deps, user.id, course.id, "pending");
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toEqual({ ok: true, orderId: started.orderId, status: "pending" });
+      expect(await activeFull(user.id)).toEqual([]);
+      const [payment] = await h.db.select().from(payments).where(eq(payments.orderId, started.orderId));
+      expect(payment).toMatchObject({ status: "pending", statusReason: "ECHECK", feeMinor: null });
+
+      // A reload of the capture step changes nothing while it is pending.
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ status: "pending" });
+
+      await h.emulator.control.settleCapture(payment!.providerCaptureId, "completed");
+      const truth = await deps.provider.getOrder({ providerOrderId: started.providerOrderId });
+      if (!truth.ok || !truth.value.capture) throw new Error("no capture");
+      expect(await fulfil(h.db, truth.value.capture)).toMatchObject({ outcome: "applied", from: "pending", to: "completed", enrollmentsGranted: 1 });
+      expect(await activeFull(user.id)).toEqual([course.id]);
+      const [settled] = await h.db.select().from(payments).where(eq(payments.orderId, started.orderId));
+      expect(settled!.feeMinor).toBeGreaterThan(0);
+    });
+
+    it("a capture that fails as 'COMPLETED order with a DECLINED capture' is a failed payment, not a paid one", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(deps, user.id, course.id, "failure");
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: false, kind: "refused" });
+      const [order] = await h.db.select().from(orders).where(eq(orders.id, started.orderId));
+      expect(order!.status).toBe("failed");
+      expect(await activeFull(user.id)).toEqual([]);
+    });
+
+    it("a 500 after PayPal captured is retried with the same PayPal-Request-Id and captures once", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(deps, user.id, course.id);
+      await h.emulator.control.addFault({ method: "POST", path: "/v2/checkout/orders/", count: 1, kind: "http500", phase: "after" });
+
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      const calls = await h.emulator.control.calls({ path: `/v2/checkout/orders/${started.providerOrderId}/capture` });
+      expect(calls.map((c) => c.status)).toEqual([500, 200]);
+      expect(new Set(calls.map((c) => c.requestId)).size).toBe(1);
+      expect(await h.db.select().from(payments).where(eq(payments.orderId, started.orderId))).toHaveLength(1);
+    });
+
+    it("when PayPal stays unreachable the order waits, and a later retry (a reload) captures exactly once", async () => {
+      const deps = h.instance(undefined, { maxRetries: 1 });
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(deps, user.id, course.id);
+      await h.emulator.control.addFault({ method: "POST", path: "/capture", count: 2, kind: "reset", phase: "after" });
+
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toEqual({ ok: true, orderId: started.orderId, status: "processing" });
+      expect(await activeFull(user.id)).toEqual([]);
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      expect(await activeFull(user.id)).toEqual([course.id]);
+      const state = await h.emulator.control.order(started.providerOrderId);
+      const captures = (state.order as { purchase_units: { payments: { captures: unknown[] } }[] }).purchase_units[0]!.payments.captures;
+      expect(captures).toHaveLength(1);
+    });
+
+    it("two app instances capturing the same order at once: one capture, one set of enrollments", async () => {
+      const first = h.instance();
+      const second = h.instance(h.secondPool());
+      const user = await buyer();
+      const courses = await Promise.all([makeCourse(h.db), makeCourse(h.db)]);
+      for (const c of courses) await addToCart(h.db, user.id, c.id);
+      const started = await startCheckout(first, user.id, { kind: "cart", currency: "USD" });
+      if (!started.ok) throw new Error(started.message);
+      await h.emulator.control.approveOrder(started.providerOrderId);
+
+      const results = await Promise.all([
+        captureCheckout(first, user.id, started.providerOrderId),
+        captureCheckout(second, user.id, started.providerOrderId),
+        captureCheckout(first, user.id, started.providerOrderId),
+      ]);
+      expect(results.filter((r) => r.ok && r.status === "completed").length).toBeGreaterThanOrEqual(1);
+      expect(results.every((r) => r.ok || r.message.includes("being processed"))).toBe(true);
+      // Whatever the interleaving, the end state is the same after one more reload.
+      expect(await captureCheckout(second, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      expect(await h.db.select().from(payments).where(eq(payments.orderId, started.orderId))).toHaveLength(1);
+      expect(await activeFull(user.id)).toEqual(courses.map((c) => c.id).sort());
+      const rows = await h.db.select().from(enrollments).where(eq(enrollments.userId, user.id));
+      expect(rows).toHaveLength(2);
+    });
+
+    it("two different orders for the same course cannot both be charged", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const tabA = await startAndApprove(deps, user.id, course.id);
+      const tabB = await startAndApprove(deps, user.id, course.id);
+      const [a, b] = await Promise.all([captureCheckout(deps, user.id, tabA.providerOrderId), captureCheckout(deps, user.id, tabB.providerOrderId)]);
+      expect([a, b].filter((r) => r.ok)).toHaveLength(1);
+      const captured = await h.db.select().from(payments).innerJoin(orders, eq(orders.id, payments.orderId)).where(eq(orders.userId, user.id));
+      expect(captured).toHaveLength(1);
+      // The loser can be retried later: by then the course is owned and that order is cancelled without a charge.
+      const loser = a.ok ? tabB : tabA;
+      expect(await captureCheckout(deps, user.id, loser.providerOrderId)).toMatchObject({ ok: false, message: expect.stringMatching(/already own/) });
+      expect((await h.db.select().from(orders).where(eq(orders.id, loser.orderId)))[0]!.status).toBe("cancelled");
+    });
+
+    it("another student cannot capture someone else's order, and nothing changes", async () => {
+      const deps = h.instance();
+      const [owner, intruder, course] = await Promise.all([buyer(), buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(deps, owner.id, course.id);
+      const before = await ordersOf(owner.id);
+      expect(await captureCheckout(deps, intruder.id, started.providerOrderId)).toMatchObject({ ok: false, kind: "refused", message: expect.stringMatching(/could not find/) });
+      expect(await ordersOf(owner.id)).toEqual(before);
+      expect(await h.emulator.control.calls({ path: "/capture" })).toEqual([]);
+      expect(await activeFull(intruder.id)).toEqual([]);
+    });
+
+    it("a tampered price in the browser's request is ignored: the amount comes from the database", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db, { priceMinor: 7900 })]);
+      const selection = selectionSchema.parse({ kind: "course", courseId: course.id, price: "0.01", amount: { value: "0.01" }, totalMinor: 1 });
+      expect(selection).toEqual({ kind: "course", courseId: course.id });
+      const started = await startCheckout(deps, user.id, selection);
+      if (!started.ok) throw new Error(started.message);
+      expect((await paypalOrder(started.providerOrderId)).purchase_units[0]!.amount.value).toBe("79.00");
+      expect(selectionSchema.safeParse({ kind: "cart", currency: "XXX" }).success).toBe(false);
+      expect(selectionSchema.safeParse({ kind: "course", courseId: "not-a-uuid" }).success).toBe(false);
+    });
+
+    it.each([
+      ["JPY", 4800, "4800"],
+      ["EUR", 3950, "39.50"],
+      ["HUF", 12000, "12000"],
+    ] as const)("pays in %s with the currency's own decimals", async (currency, minor, value) => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db, { priceMinor: minor, currency })]);
+      const started = await startAndApprove(deps, user.id, course.id);
+      expect((await paypalOrder(started.providerOrderId)).purchase_units[0]!.amount).toEqual(expect.objectContaining({ currency_code: currency, value }));
+      expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      const [payment] = await h.db.select().from(payments).where(eq(payments.orderId, started.orderId));
+      expect(payment).toMatchObject({ grossMinor: minor, currency });
+    });
+
+    it("survives the OAuth token expiring in the middle of a checkout, and instances share one token", async () => {
+      const first = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const started = await startAndApprove(first, user.id, course.id);
+      await h.emulator.control.expireTokens();
+      const second = h.instance(h.secondPool());
+      expect(await captureCheckout(second, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+      const tokenCalls = await h.emulator.control.calls({ path: "/v1/oauth2/token" });
+      expect(tokenCalls).toHaveLength(2); // the first token, and one refresh after it was revoked
+    });
+
+    it("an audit upgraded by a purchase becomes a full enrollment tied to the order item", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db, { auditable: true })]);
+      await enroll(h.db, user.id, course.id, "audit");
+      const started = await startAndApprove(deps, user.id, course.id);
+      await captureCheckout(deps, user.id, started.providerOrderId);
+      const [row] = await h.db.select().from(enrollments).where(and(eq(enrollments.userId, user.id), eq(enrollments.courseId, course.id)));
+      expect(row).toMatchObject({ mode: "full", source: "purchase", status: "active" });
+      expect(row!.orderItemId).not.toBeNull();
+    });
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Every message a buyer sees about a payment, in one place. Provider failures arrive as typed values
+ * (lib/paypal/errors.ts maps PayPal's issues to them); this maps them to words.
+ */
+import type { ProviderFailure } from "./types";
+
+export const CHECKOUT_MESSAGES = {
+  notFound: "We could not find this checkout. Please start again from your cart.",
+  nothingToPay: "There is nothing to pay for: your cart has no paid courses in this currency.",
+  allOwned: "You already own these courses, so there is nothing to pay. They are in My courses.",
+  otherPaymentInFlight: "Another payment for one of these courses is being processed. Check My courses in a minute before paying again.",
+  failed: "This payment did not go through. No money was taken. Please start a new checkout.",
+  expired: "This checkout has expired or was cancelled. No money was taken. Please start again from your cart.",
+  cancelled: "You closed PayPal before approving the payment. Nothing was charged — you can try again whenever you like.",
+  underReview: "PayPal took a different amount than this order's total. Nothing was granted yet; we are reviewing the payment and will contact you.",
+  unexpected: "Something went wrong while talking to PayPal. Nothing was charged. Please try again.",
+} as const;
+
+export function failureMessage(failure: ProviderFailure): string {
+  switch (failure.kind) {
+    case "declined":
+      return "PayPal declined that payment method. Please choose another way to pay in the PayPal window.";
+    case "not_approved":
+      return "PayPal has not received your approval yet. Please complete the payment in the PayPal window.";
+    case "not_found":
+      return CHECKOUT_MESSAGES.expired;
+    case "unavailable":
+      return "PayPal is not responding right now. If you approved the payment we will confirm it shortly; otherwise please try again in a moment.";
+    case "rejected":
+      return REJECTIONS[failure.issue] ?? "PayPal could not process this payment. No money was taken. Please try again or use another payment method.";
+  }
+}
+
+const REJECTIONS: Record<string, string> = {
+  TRANSACTION_REFUSED: "PayPal refused this payment. No money was taken. Please try another payment method.",
+  PAYER_CANNOT_PAY: "PayPal cannot take this payment from your account. Please use another payment method.",
+  PAYER_ACCOUNT_RESTRICTED: "Your PayPal account cannot make this payment right now. Please contact PayPal or use another payment method.",
+  PAYER_ACCOUNT_LOCKED_OR_CLOSED: "Your PayPal account cannot make this payment right now. Please contact PayPal or use another payment method.",
+  MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED: "Too many payment attempts for this order. Please start a new checkout.",
+  COMPLIANCE_VIOLATION: "PayPal could not process this payment. Please contact PayPal for details.",
+  PERMISSION_DENIED: "Payments are temporarily unavailable. Please try again later.",
+  invalid_client: "Payments are temporarily unavailable. Please try again later.",
+};

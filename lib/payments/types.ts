@@ -1,0 +1,59 @@
+/**
+ * What the payment domain knows about a provider, independent of PayPal's shapes. A provider adapter
+ * (lib/paypal/provider.ts) translates its API into these facts; checkout, notifications and reconciliation
+ * work only with them — which is what lets a second provider slot in behind the same interface.
+ */
+import type { Money } from "@/lib/money";
+
+export type ProviderName = "paypal";
+
+/** The provider's view of one capture (money moved, or pending, or refused). */
+export type CaptureFacts = {
+  providerOrderId: string;
+  /** Our order id as echoed back by the provider (custom_id), when present. */
+  orderId: string | null;
+  captureId: string;
+  status: "COMPLETED" | "PENDING" | "DECLINED" | "FAILED" | "PARTIALLY_REFUNDED" | "REFUNDED";
+  /** Why it is pending/declined (ECHECK, PENDING_REVIEW…), or CHARGEBACK on a reversal. */
+  reason: string | null;
+  gross: Money;
+  fee: Money | null;
+  net: Money | null;
+  raw: unknown;
+};
+
+export type ProviderOrderState = {
+  providerOrderId: string;
+  status: "CREATED" | "SAVED" | "APPROVED" | "VOIDED" | "COMPLETED" | "PAYER_ACTION_REQUIRED";
+  orderId: string | null;
+  capture: CaptureFacts | null;
+};
+
+export type ProviderFailure =
+  /** The buyer's funding source was refused; they can choose another one and approve again. */
+  | { kind: "declined" }
+  | { kind: "not_approved" }
+  /** Unknown or expired at the provider. */
+  | { kind: "not_found" }
+  /** Network trouble or provider errors after all retries: the outcome is unknown, ask again later. */
+  | { kind: "unavailable"; detail: string }
+  /** Any other refusal, with the provider's machine-readable reason. */
+  | { kind: "rejected"; issue: string; detail: string };
+
+export type ProviderResult<T> = { ok: true; value: T } | { ok: false; failure: ProviderFailure };
+
+export type NewProviderOrder = {
+  orderId: string;
+  total: Money;
+  items: { courseId: string; title: string; price: Money }[];
+  /** Idempotency key: the same key never creates a second provider order. */
+  requestId: string;
+};
+
+export interface PaymentProvider {
+  readonly name: ProviderName;
+  createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string }>>;
+  /** Captures; an order that was already captured yields its existing capture. */
+  captureOrder(input: { providerOrderId: string; orderId: string; requestId: string }): Promise<ProviderResult<CaptureFacts>>;
+  getOrder(input: { providerOrderId: string; orderId?: string }): Promise<ProviderResult<ProviderOrderState>>;
+}
