@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import nextEnv from "@next/env";
+import { loadEnvConfig } from "@next/env";
 import { payPalEnvironment } from "@/lib/paypal/environment";
 
-nextEnv.loadEnvConfig(process.cwd(), true);
+loadEnvConfig(process.cwd(), true);
 
 const port = Number(process.env.PORT ?? 3000);
 const appUrl = `http://localhost:${port}`;
@@ -49,7 +49,7 @@ if (paypal.mode === "local") {
     PAYPAL_BUSINESS_EMAIL: paypal.businessEmail,
   });
 }
-start("Next.js", bin("next"), ["dev", "--port", String(port)], { APP_URL: process.env.APP_URL ?? appUrl });
+start("Next.js", bin("next"), ["dev", "--port", String(port)], { NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
 
 async function announceWhenReady() {
   const started = Date.now();
