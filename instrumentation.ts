@@ -1,8 +1,16 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { dataDir } = await import("./db/client");
+  const { dataDir, dbHandle } = await import("./db/client");
   const { ensureSecrets } = await import("./lib/runtime-secrets");
   ensureSecrets(dataDir());
   const { bootstrapDatabase } = await import("./db/bootstrap");
   await bootstrapDatabase();
+
+  // The in-app reconciliation sweep; with several instances, one of them runs each round (advisory lock).
+  const seconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 300);
+  if (seconds > 0) {
+    const { startReconcileLoop } = await import("./lib/payments/reconcile");
+    const { paymentDeps } = await import("./lib/payments/runtime");
+    startReconcileLoop(dbHandle(), paymentDeps, seconds * 1000);
+  }
 }

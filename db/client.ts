@@ -4,10 +4,11 @@
  * - `DATABASE_URL` unset → embedded PGlite stored under `.data/pglite` (zero configuration).
  * Everything else receives a `Db` and never asks which one it is.
  */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
+import { sql, type ExtractTablesWithRelations, type SQL } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -52,13 +53,48 @@ export function openPostgres(url: string, options: { max?: number } = {}): DbHan
 
 /** `dir` undefined → in-memory (tests). */
 export function openPglite(dir?: string): DbHandle {
+  const release = dir ? claimDirectory(dir) : () => {};
   const client = new PGlite(dir);
   return {
     db: drizzlePglite({ client, schema }) as unknown as Db,
     engine: "pglite",
     describe: dir ? `embedded PGlite at ${path.relative(process.cwd(), dir) || dir}` : "embedded PGlite (in memory)",
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      release();
+    },
   };
+}
+
+/**
+ * An embedded database belongs to one process: a second one (say `npm run reconcile` while `npm run dev`
+ * runs) would corrupt it. A pid file makes the second one stop with a clear message instead.
+ */
+function claimDirectory(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const pidFile = path.join(dir, "coursepay.pid");
+  const owner = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : NaN;
+  if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
+    throw new Error(
+      `The embedded database in ${dir} is in use by process ${owner} (is \`npm run dev\` running?). ` +
+        "Stop it first, or use a PostgreSQL server (DATABASE_URL) to run several processes at once.",
+    );
+  }
+  writeFileSync(pidFile, String(process.pid));
+  const release = () => {
+    if (existsSync(pidFile) && readFileSync(pidFile, "utf8") === String(process.pid)) rmSync(pidFile);
+  };
+  process.once("exit", release);
+  return release;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export function openFromEnv(): DbHandle {
@@ -88,4 +124,41 @@ export function getDb(): Db {
 export async function queryRows<T extends Record<string, unknown>>(db: Queryable, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+const heldLocks = new Set<number>();
+
+/**
+ * Runs `fn` while holding the PostgreSQL session advisory lock `key` — how several app instances elect one
+ * of them for a job (the reconciliation sweep, migrations). `wait: false` gives up at once when another
+ * holder exists. A session lock needs one connection for the whole time: a dedicated one for a server,
+ * the single connection for PGlite (one process; the in-process set keeps its jobs from overlapping).
+ */
+export async function withSessionLock<T>(
+  handle: DbHandle,
+  key: number,
+  options: { wait: boolean },
+  fn: () => Promise<T>,
+): Promise<{ acquired: true; value: T } | { acquired: false }> {
+  // PGlite's single session re-enters its own locks, so "try" also checks this process's holders.
+  if (!options.wait && heldLocks.has(key)) return { acquired: false };
+  if (!options.wait) heldLocks.add(key);
+  const lockHandle = handle.engine === "postgres" && handle.url ? openPostgres(handle.url, { max: 1 }) : null;
+  const lockDb = lockHandle?.db ?? handle.db;
+  try {
+    if (options.wait) {
+      await lockDb.execute(sql`select pg_advisory_lock(${key})`);
+    } else {
+      const [row] = await queryRows<{ ok: boolean }>(lockDb, sql`select pg_try_advisory_lock(${key}) as ok`);
+      if (!row?.ok) return { acquired: false };
+    }
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      await lockDb.execute(sql`select pg_advisory_unlock(${key})`);
+    }
+  } finally {
+    if (!options.wait) heldLocks.delete(key);
+    await lockHandle?.close();
+  }
 }

@@ -1,10 +1,9 @@
 import path from "node:path";
-import { sql } from "drizzle-orm";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import { openPostgres, type DbHandle } from "./client";
+import { withSessionLock, type DbHandle } from "./client";
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
@@ -17,14 +16,8 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder });
     return;
   }
-  if (!handle.url) throw new Error("migrateDatabase: a postgres handle needs its URL");
-  // A session-level advisory lock needs one dedicated connection for the whole migration.
-  const single = openPostgres(handle.url, { max: 1 });
-  try {
-    await single.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
-    await migratePostgres(single.db as unknown as PostgresJsDatabase, { migrationsFolder });
-    await single.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
-  } finally {
-    await single.close();
-  }
+  // Instances starting together take turns; the later ones find nothing left to apply.
+  await withSessionLock(handle, MIGRATION_LOCK, { wait: true }, () =>
+    migratePostgres(handle.db as unknown as PostgresJsDatabase, { migrationsFolder }),
+  );
 }

@@ -101,6 +101,15 @@ export class Orders {
     });
   }
 
+  /** PayPal's `payment_collection`: the captures, and every refund (or reversal) made against them. */
+  private paymentCollection(captures: CaptureRecord[]) {
+    const refunds = captures.flatMap((capture) => this.payments.refundsOf(capture));
+    return {
+      captures: captures.map((capture) => this.payments.renderCapture(capture, false)),
+      ...(refunds.length > 0 ? { refunds } : {}),
+    };
+  }
+
   private links(order: OrderRecord) {
     const self = `${this.config.publicUrl}/v2/checkout/orders/${order.id}`;
     const checkout = `${this.config.publicUrl}/checkoutnow?token=${order.id}`;
@@ -155,7 +164,7 @@ export class Orders {
           ...(unit.invoiceId !== undefined ? { invoice_id: unit.invoiceId } : {}),
           ...(unit.softDescriptor !== undefined ? { soft_descriptor: unit.softDescriptor } : {}),
           ...(unit.items.length > 0 ? { items: unit.items.map((item) => item.view) } : {}),
-          ...(captures.length > 0 ? { payments: { captures: captures.map((capture) => this.payments.renderCapture(capture, false)) } } : {}),
+          ...(captures.length > 0 ? { payments: this.paymentCollection(captures) } : {}),
         };
       }),
       ...(payer ? { payer } : {}),

@@ -282,12 +282,14 @@ export class Payments {
     };
   }
 
+  /** The refunds (and reversals) of a capture, as PayPal renders them. */
+  refundsOf(capture: CaptureRecord): Record<string, unknown>[] {
+    return [...this.refunds.values()].filter((refund) => refund.capture === capture).map((refund) => this.renderRefund(refund));
+  }
+
   /** What the emulator knows about a capture beyond PayPal's representation, for the control API. */
   internalState(capture: CaptureRecord) {
-    return {
-      capture: this.renderCapture(capture, true),
-      refunds: [...this.refunds.values()].filter((refund) => refund.capture === capture).map((refund) => this.renderRefund(refund)),
-    };
+    return { capture: this.renderCapture(capture, true), refunds: this.refundsOf(capture) };
   }
 
   register(router: Router): void {

@@ -41,3 +41,18 @@ const REJECTIONS: Record<string, string> = {
   PERMISSION_DENIED: "Payments are temporarily unavailable. Please try again later.",
   invalid_client: "Payments are temporarily unavailable. Please try again later.",
 };
+
+/** What an admin reads when a refund could not be made. */
+export function refundFailureMessage(failure: ProviderFailure): string {
+  if (failure.kind === "unavailable") return "PayPal did not answer. The refund is recorded as pending and will be retried automatically.";
+  if (failure.kind === "not_found") return "PayPal does not know this capture any more, so it cannot be refunded here.";
+  const byIssue: Record<string, string> = {
+    CAPTURE_FULLY_REFUNDED: "PayPal says this payment is already fully refunded.",
+    REFUND_AMOUNT_EXCEEDED: "PayPal refused: the amount is more than what is left to refund (was part of it refunded in PayPal?).",
+    PENDING_CAPTURE: "This payment is still pending at PayPal and cannot be refunded until it completes.",
+    REFUND_TIME_LIMIT_EXCEEDED: "PayPal's refund window for this payment has passed.",
+    TRANSACTION_DISPUTED: "The buyer opened a dispute on this payment; resolve it in PayPal's Resolution Center.",
+    REFUND_NOT_ALLOWED: "PayPal does not allow refunding this payment.",
+  };
+  return (failure.kind === "rejected" && byIssue[failure.issue]) || `PayPal refused the refund (${failure.kind === "rejected" ? failure.issue : failure.kind}).`;
+}

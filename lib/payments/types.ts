@@ -22,11 +22,24 @@ export type CaptureFacts = {
   raw: unknown;
 };
 
+/** One refund (or chargeback reversal) of a capture, as the provider reports it. */
+export type RefundFacts = {
+  refundId: string;
+  captureId: string;
+  status: "COMPLETED" | "PENDING" | "FAILED" | "CANCELLED";
+  amount: Money;
+  /** Our refund row id, when we asked for the refund (sent as custom_id). */
+  ourRefundId: string | null;
+  raw: unknown;
+};
+
+/** The provider's whole truth about an order: its status, its capture and every refund of it. */
 export type ProviderOrderState = {
   providerOrderId: string;
   status: "CREATED" | "SAVED" | "APPROVED" | "VOIDED" | "COMPLETED" | "PAYER_ACTION_REQUIRED";
   orderId: string | null;
   capture: CaptureFacts | null;
+  refunds: RefundFacts[];
 };
 
 export type ProviderFailure =
@@ -56,4 +69,8 @@ export interface PaymentProvider {
   /** Captures; an order that was already captured yields its existing capture. */
   captureOrder(input: { providerOrderId: string; orderId: string; requestId: string }): Promise<ProviderResult<CaptureFacts>>;
   getOrder(input: { providerOrderId: string; orderId?: string }): Promise<ProviderResult<ProviderOrderState>>;
+  /** A capture on its own, with the provider order it belongs to. */
+  getCapture(input: { captureId: string; orderId?: string }): Promise<ProviderResult<CaptureFacts>>;
+  /** Refunds `amount` (null = everything left) with an idempotency key; `refundId` is ours, echoed back. */
+  refundCapture(input: { captureId: string; amount: Money | null; refundId: string; orderId: string; requestId: string; note?: string }): Promise<ProviderResult<RefundFacts>>;
 }

@@ -1,9 +1,9 @@
 import "server-only";
 import { fromPayPal, toPayPal, type Money } from "@/lib/money";
-import type { CaptureFacts, NewProviderOrder, PaymentProvider, ProviderOrderState, ProviderResult } from "@/lib/payments/types";
+import type { CaptureFacts, NewProviderOrder, PaymentProvider, ProviderOrderState, ProviderResult, RefundFacts } from "@/lib/payments/types";
 import type { PayPalClient } from "./client";
 import { PayPalError, toFailure } from "./errors";
-import { orderSchema, type PayPalCapture, type PayPalOrder } from "./schemas";
+import { captureSchema, orderSchema, refundSchema, type PayPalCapture, type PayPalOrder, type PayPalRefund } from "./schemas";
 
 /** PayPal behind the payment domain's provider interface: request bodies out, capture facts in. */
 export class PayPalProvider implements PaymentProvider {
@@ -62,8 +62,52 @@ export class PayPalProvider implements PaymentProvider {
         orderId: input.orderId,
         schema: orderSchema,
       });
-      return { providerOrderId: order.id, status: order.status, orderId: order.purchase_units?.[0]?.custom_id ?? null, capture: captureFacts(order) };
+      const unit = order.purchase_units?.[0];
+      return {
+        providerOrderId: order.id,
+        status: order.status,
+        orderId: unit?.custom_id ?? null,
+        capture: captureFacts(order),
+        refunds: (unit?.payments?.refunds ?? []).map(refundFacts).filter((r): r is RefundFacts => r !== null),
+      };
     });
+  }
+
+  async getCapture(input: { captureId: string; orderId?: string }): Promise<ProviderResult<CaptureFacts>> {
+    const result = await this.attempt(() =>
+      this.client.call({
+        operation: "captures.get",
+        method: "GET",
+        path: `/v2/payments/captures/${encodeURIComponent(input.captureId)}`,
+        orderId: input.orderId,
+        schema: captureSchema,
+      }),
+    );
+    if (!result.ok) return result;
+    const providerOrderId = capturedOrderId(result.value);
+    if (!providerOrderId) return { ok: false, failure: { kind: "unavailable", detail: "The capture names no order" } };
+    return { ok: true, value: captureToFacts(result.value, providerOrderId, null) };
+  }
+
+  async refundCapture(input: { captureId: string; amount: Money | null; refundId: string; orderId: string; requestId: string; note?: string }): Promise<ProviderResult<RefundFacts>> {
+    const result = await this.attempt(() =>
+      this.client.call({
+        operation: "captures.refund",
+        method: "POST",
+        path: `/v2/payments/captures/${encodeURIComponent(input.captureId)}/refund`,
+        requestId: input.requestId,
+        orderId: input.orderId,
+        body: {
+          ...(input.amount ? { amount: toPayPal(input.amount) } : {}),
+          custom_id: input.refundId,
+          ...(input.note ? { note_to_payer: truncate(input.note, 255) } : {}),
+        },
+        schema: refundSchema,
+      }),
+    );
+    if (!result.ok) return result;
+    const facts = refundFacts(result.value) ?? { ...refundToFacts(result.value), captureId: input.captureId };
+    return { ok: true, value: facts };
   }
 
   /** PayPal's thrown errors become failure values at this boundary. */
@@ -137,4 +181,33 @@ export function captureToFacts(capture: PayPalCapture, providerOrderId: string, 
     net: optional(breakdown?.net_amount),
     raw: capture,
   };
+}
+
+/** The capture a refund belongs to is only named by its `up` link (…/v2/payments/captures/{id}). */
+export function refundedCaptureId(refund: Pick<PayPalRefund, "links">): string | null {
+  const up = refund.links?.find((l) => l.rel === "up")?.href;
+  return up ? (/\/v2\/payments\/captures\/([A-Z0-9]+)/.exec(up)?.[1] ?? null) : null;
+}
+
+/** The order a standalone capture belongs to: supplementary data, else its `up` link. */
+export function capturedOrderId(capture: PayPalCapture): string | null {
+  const related = capture.supplementary_data?.related_ids?.order_id;
+  if (related) return related;
+  const up = capture.links?.find((l) => l.rel === "up")?.href;
+  return up ? (/\/v2\/checkout\/orders\/([A-Z0-9]+)/.exec(up)?.[1] ?? null) : null;
+}
+
+function refundToFacts(refund: PayPalRefund): Omit<RefundFacts, "captureId"> {
+  return {
+    refundId: refund.id,
+    status: refund.status,
+    amount: fromPayPal(refund.amount),
+    ourRefundId: refund.custom_id ?? null,
+    raw: refund,
+  };
+}
+
+export function refundFacts(refund: PayPalRefund): RefundFacts | null {
+  const captureId = refundedCaptureId(refund);
+  return captureId ? { ...refundToFacts(refund), captureId } : null;
 }

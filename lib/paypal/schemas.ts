@@ -5,6 +5,7 @@
 import { z } from "zod";
 
 export const paypalMoney = z.object({ currency_code: z.string().length(3), value: z.string().max(32) });
+const link = z.looseObject({ href: z.string(), rel: z.string() });
 
 export const captureSchema = z.looseObject({
   id: z.string().min(1),
@@ -17,8 +18,18 @@ export const captureSchema = z.looseObject({
     .looseObject({ gross_amount: paypalMoney, paypal_fee: paypalMoney.optional(), net_amount: paypalMoney.optional() })
     .optional(),
   supplementary_data: z.looseObject({ related_ids: z.looseObject({ order_id: z.string().optional() }).optional() }).optional(),
+  links: z.array(link).optional(),
 });
 export type PayPalCapture = z.infer<typeof captureSchema>;
+
+export const refundSchema = z.looseObject({
+  id: z.string().min(1),
+  status: z.enum(["CANCELLED", "FAILED", "PENDING", "COMPLETED"]),
+  amount: paypalMoney,
+  custom_id: z.string().optional(),
+  links: z.array(link).optional(),
+});
+export type PayPalRefund = z.infer<typeof refundSchema>;
 
 export const orderSchema = z.looseObject({
   id: z.string().min(1),
@@ -27,7 +38,7 @@ export const orderSchema = z.looseObject({
     .array(
       z.looseObject({
         custom_id: z.string().optional(),
-        payments: z.looseObject({ captures: z.array(captureSchema).optional() }).optional(),
+        payments: z.looseObject({ captures: z.array(captureSchema).optional(), refunds: z.array(refundSchema).optional() }).optional(),
       }),
     )
     .optional(),

@@ -1,43 +1,58 @@
 /**
  * Integration harness for payment tests: a fresh database (per engine) and a real PayPal emulator on a free
  * port, wired through the app's own PayPal client. Nothing of ours is mocked; the emulator is PayPal.
+ *
+ * With `notifications: true`, an HTTP receiver stands where the app's routes stand: the emulator delivers
+ * signed webhooks and IPN messages to it, and it hands them to the same lib functions the routes call
+ * (receiveWebhook, recordIpn + processIpn), round-robin over the "app instances" given to `receiveWith`.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { openPostgres, type Db, type DbHandle } from "@/db/client";
 import { startEmulator, type RunningEmulator } from "@/e2e/paypal-emulator";
-import type { CheckoutDeps } from "@/lib/payments/checkout";
+import { processIpn, recordIpn } from "@/lib/payments/ipn";
+import { receiveWebhook } from "@/lib/payments/notifications";
+import type { AppPaymentDeps } from "@/lib/payments/runtime";
 import { PayPalClient } from "@/lib/paypal/client";
 import { payPalEnvironment } from "@/lib/paypal/environment";
+import { validateIpn } from "@/lib/paypal/ipn";
 import { PayPalProvider } from "@/lib/paypal/provider";
+import { WebhookVerifier } from "@/lib/paypal/webhook-signature";
 import { useTestDb, type Engine } from "./db";
+
+export type Instance = AppPaymentDeps & { client: PayPalClient };
 
 export type PaymentHarness = {
   readonly db: Db;
   readonly handle: DbHandle;
   readonly emulator: RunningEmulator;
-  /** One "app instance": its own PayPal client (token memory, retries) over the given database handle. */
-  instance(db?: Db, options?: { timeoutMs?: number; maxRetries?: number }): CheckoutDeps & { client: PayPalClient };
+  /** One "app instance": its own PayPal client (token memory, retries, certificate cache) over `db`. */
+  instance(db?: Db, options?: { timeoutMs?: number; maxRetries?: number }): Instance;
   /** A second connection pool to the same database, as a second app instance would have (PGlite: the same one). */
   secondPool(): Db;
+  /** Which instances handle incoming notifications (round-robin). Defaults to a fresh instance. */
+  receiveWith(...instances: Instance[]): void;
+  /** Waits until every webhook and IPN delivery, retry and IPN processing has finished. */
+  settle(): Promise<void>;
+  /** Every delivery the receiver got (exact headers and bytes) and how it answered. */
+  readonly responses: { path: string; headers: Headers; raw: Buffer; status: number; body: string }[];
 };
 
-export function usePayments(engine: Engine, emulatorOptions: Parameters<typeof startEmulator>[0] = {}): PaymentHarness {
+export function usePayments(
+  engine: Engine,
+  options: { notifications?: boolean; emulator?: Parameters<typeof startEmulator>[0] } = {},
+): PaymentHarness {
   const t = useTestDb(engine);
   let emulator: RunningEmulator | undefined;
+  let receiver: Server | undefined;
+  let receivers: Instance[] = [];
+  let turn = 0;
   const extraPools: DbHandle[] = [];
+  const processing = new Set<Promise<unknown>>();
+  const responses: PaymentHarness["responses"] = [];
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, faultTimeoutMs: 1_500, ...emulatorOptions });
-  });
-  beforeEach(async () => {
-    await emulator!.control.reset();
-  });
-  afterAll(async () => {
-    await Promise.all(extraPools.map((p) => p.close()));
-    await emulator?.close();
-  });
-
-  return {
+  const harness: PaymentHarness = {
     get db() {
       return t.db;
     },
@@ -48,10 +63,24 @@ export function usePayments(engine: Engine, emulatorOptions: Parameters<typeof s
       if (!emulator) throw new Error("emulator not started");
       return emulator;
     },
-    instance(db = t.db, options = {}) {
-      const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator!.url });
-      const client = new PayPalClient({ env, db, retryBaseMs: 5, timeoutMs: options.timeoutMs ?? 3_000, maxRetries: options.maxRetries });
-      return { db, client, provider: new PayPalProvider(client) };
+    instance(db = t.db, clientOptions = {}) {
+      const env = payPalEnvironment({
+        PAYPAL_ENV: "local",
+        PAYPAL_EMULATOR_URL: emulator!.url,
+        PAYPAL_WEBHOOK_ID: emulator!.config.webhookId,
+        PAYPAL_BUSINESS_EMAIL: emulator!.config.businessEmail,
+      });
+      const client = new PayPalClient({ env, db, retryBaseMs: 5, timeoutMs: clientOptions.timeoutMs ?? 3_000, maxRetries: clientOptions.maxRetries });
+      const verifier = new WebhookVerifier(env, client);
+      return {
+        db,
+        env,
+        client,
+        provider: new PayPalProvider(client),
+        verifyWebhook: (headers, raw) => verifier.verify(headers, raw),
+        validateIpn: (raw) => validateIpn(env, raw),
+        businessEmail: env.businessEmail,
+      };
     },
     secondPool() {
       if (t.handle.engine === "pglite" || !t.handle.url) return t.db;
@@ -59,5 +88,72 @@ export function usePayments(engine: Engine, emulatorOptions: Parameters<typeof s
       extraPools.push(pool);
       return pool.db;
     },
+    receiveWith(...instances) {
+      receivers = instances;
+    },
+    async settle() {
+      for (let round = 0; round < 20; round++) {
+        await Promise.all([emulator!.control.webhooks.flush({ timeoutMs: 20_000 }), emulator!.control.ipn.flush({ timeoutMs: 20_000 })]);
+        if (processing.size === 0) return;
+        await Promise.all([...processing]);
+      }
+    },
+    responses,
   };
+
+  beforeAll(async () => {
+    let base: string | undefined;
+    if (options.notifications) {
+      receiver = createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => chunks.push(chunk));
+        request.on("end", async () => {
+          const raw = Buffer.concat(chunks);
+          const deps = receivers.length ? receivers[turn++ % receivers.length]! : (receivers = [harness.instance()])[0]!;
+          const headers = new Headers(Object.entries(request.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
+          let status = 200;
+          let body = "";
+          try {
+            if (request.url === "/webhook") {
+              const result = await receiveWebhook(deps, headers, raw);
+              status = result.status;
+              body = JSON.stringify(result.body);
+            } else {
+              // As the route does: store, answer 200, then validate and act.
+              const eventId = await recordIpn(deps, raw);
+              const job = processIpn(deps, eventId).finally(() => processing.delete(job));
+              processing.add(job);
+            }
+          } catch (error) {
+            status = 500;
+            body = String(error);
+          }
+          responses.push({ path: request.url ?? "", headers, raw, status, body });
+          response.writeHead(status, { "content-type": "application/json" }).end(body);
+        });
+      });
+      await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
+      base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    }
+    emulator = await startEmulator({
+      port: 0,
+      faultTimeoutMs: 1_500,
+      ...(base ? { webhookUrl: `${base}/webhook`, ipnUrl: `${base}/ipn` } : {}),
+      webhookRetryDelaysMs: [20, 50, 100, 200, 400],
+      ipnRetryDelaysMs: [20, 50, 100, 200, 400],
+      ...options.emulator,
+    });
+  });
+  beforeEach(async () => {
+    await emulator!.control.reset();
+    receivers = [];
+    responses.length = 0;
+  });
+  afterAll(async () => {
+    await Promise.all(extraPools.map((p) => p.close()));
+    await emulator?.close();
+    await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(null)));
+  });
+
+  return harness;
 }

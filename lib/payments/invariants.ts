@@ -1,0 +1,71 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { queryRows, type Queryable } from "@/db/client";
+
+export type Violation = { rule: string; detail: Record<string, unknown> };
+
+/** An order item whose course a completed refund paid back. */
+const refunded = (item: string) =>
+  sql.raw(`exists (select 1 from refund_items ri join refunds r on r.id = ri.refund_id where ri.order_item_id = ${item} and r.status = 'completed')`);
+
+const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
+  {
+    rule: "enrollment without a completed payment",
+    query: sql`
+      select e.id as enrollment_id, e.user_id, e.course_id, o.id as order_id, o.status as order_status, p.status as payment_status
+      from enrollments e
+      join order_items oi on oi.id = e.order_item_id
+      join orders o on o.id = oi.order_id
+      left join payments p on p.order_id = o.id
+      where e.status = 'active' and e.source = 'purchase'
+        and (o.status not in ('completed', 'partially_refunded') or p.id is null
+             or p.status not in ('completed', 'partially_refunded') or ${refunded("oi.id")})`,
+  },
+  {
+    rule: "completed payment without its enrollments",
+    query: sql`
+      select o.id as order_id, o.user_id, oi.course_id
+      from orders o
+      join order_items oi on oi.order_id = o.id
+      join payments p on p.order_id = o.id
+      where o.status in ('completed', 'partially_refunded') and p.status in ('completed', 'partially_refunded')
+        and not ${refunded("oi.id")}
+        and not exists (select 1 from enrollments e where e.user_id = o.user_id and e.course_id = oi.course_id
+                        and e.status = 'active' and e.mode = 'full')`,
+  },
+  {
+    rule: "paid order without a capture",
+    query: sql`
+      select o.id as order_id, o.status from orders o
+      where o.status in ('completed', 'partially_refunded', 'refunded', 'reversed')
+        and not exists (select 1 from payments p where p.order_id = o.id)`,
+  },
+  {
+    rule: "capture amount differs from its order",
+    query: sql`
+      select o.id as order_id, p.provider_capture_id, p.gross_minor, p.currency as capture_currency, o.total_minor, o.currency as order_currency
+      from payments p join orders o on o.id = p.order_id
+      where p.gross_minor <> o.total_minor or p.currency <> o.currency`,
+  },
+  {
+    rule: "order captured twice",
+    query: sql`select order_id, count(*)::int as captures from payments group by order_id having count(*) > 1`,
+  },
+  {
+    rule: "course paid twice by the same buyer",
+    query: sql`
+      select o.user_id, oi.course_id, count(distinct o.id)::int as orders
+      from orders o join order_items oi on oi.order_id = o.id
+      where o.status in ('pending', 'completed', 'partially_refunded') and not ${refunded("oi.id")}
+      group by o.user_id, oi.course_id having count(distinct o.id) > 1`,
+  },
+];
+
+/** Everything that must never be true of the money and the enrollments; an empty list means all is well. */
+export async function checkInvariants(db: Queryable): Promise<Violation[]> {
+  const found: Violation[] = [];
+  for (const { rule, query } of RULES) {
+    for (const detail of await queryRows(db, query)) found.push({ rule, detail });
+  }
+  return found;
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { DbHandle } from "@/db/client";
+import { withSessionLock } from "@/db/client";
+import { orders, paymentEvents, payments, refunds } from "@/db/schema";
+import { log } from "@/lib/log";
+import { money } from "@/lib/money";
+import { interpretWebhook, webhookEnvelopeSchema } from "@/lib/paypal/webhook-events";
+import { processIpn, type IpnDeps } from "./ipn";
+import { applyNotification } from "./notifications";
+import { sendRefund } from "./refunds";
+import { OPEN_STATUSES } from "./state";
+import { syncOrder, type SyncResult } from "./sync";
+
+export type ReconcileOptions = {
+  /** Only look at things untouched for this long (the live paths get the first chance). Default 5 minutes. */
+  minAgeMs?: number;
+  /** At most this many orders per pass. */
+  limit?: number;
+  now?: Date;
+};
+
+export type ReconcileReport = {
+  ordersChecked: number;
+  changed: SyncResult[];
+  refundsResent: number;
+  notificationsReplayed: number;
+  errors: { what: string; message: string }[];
+  durationMs: number;
+};
+
+/** The fixed advisory-lock key that elects the one instance running a sweep. */
+export const RECONCILE_LOCK = 7_261_003_002;
+
+/**
+ * Repairs what the live paths could not finish: orders still created / approved / pending are checked against
+ * PayPal and brought in line (a capture nobody confirmed, a pending payment that settled or was denied, an
+ * order abandoned past PayPal's lifetime); refunds whose outcome we never heard are sent again with the same
+ * idempotency key; notifications stored but never applied (a crash in between) are applied.
+ */
+export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const started = Date.now();
+  const now = options.now ?? new Date();
+  const before = new Date(now.getTime() - (options.minAgeMs ?? 5 * 60_000));
+  const report: ReconcileReport = { ordersChecked: 0, changed: [], refundsResent: 0, notificationsReplayed: 0, errors: [], durationMs: 0 };
+  const attempt = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (error) {
+      report.errors.push({ what, message: (error as Error).message });
+      log.error({ err: error, what }, "reconciliation step failed");
+    }
+  };
+
+  const stuck = await deps.db
+    .select()
+    .from(orders)
+    .where(and(inArray(orders.status, [...OPEN_STATUSES]), lt(orders.updatedAt, before)))
+    .orderBy(asc(orders.updatedAt))
+    .limit(options.limit ?? 500);
+  for (const order of stuck) {
+    await attempt(`order ${order.id}`, async () => {
+      report.ordersChecked++;
+      const synced = await syncOrder(deps, order, now);
+      if (synced.from !== synced.to) report.changed.push(synced);
+    });
+  }
+
+  const unanswered = await deps.db
+    .select({ refund: refunds, payment: payments })
+    .from(refunds)
+    .innerJoin(payments, eq(payments.id, refunds.paymentId))
+    .where(and(eq(refunds.status, "pending"), isNull(refunds.providerRefundId), lt(refunds.createdAt, before)));
+  for (const { refund, payment } of unanswered) {
+    await attempt(`refund ${refund.id}`, async () => {
+      await sendRefund(deps, refund.id, payment, money(refund.amountMinor, refund.currency), refund.reason ?? undefined);
+      report.refundsResent++;
+    });
+  }
+
+  const unapplied = await deps.db
+    .select()
+    .from(paymentEvents)
+    .where(and(inArray(paymentEvents.source, ["webhook", "ipn"]), isNull(paymentEvents.processedAt), lt(paymentEvents.receivedAt, before)))
+    .orderBy(asc(paymentEvents.id))
+    .limit(options.limit ?? 500);
+  for (const event of unapplied) {
+    await attempt(`${event.source} event ${event.id}`, async () => {
+      if (event.source === "ipn") {
+        await processIpn(deps, event.id);
+      } else {
+        const envelope = webhookEnvelopeSchema.parse(event.raw);
+        const { outcome, orderId } = await applyNotification(deps, interpretWebhook(envelope));
+        await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `replayed: ${outcome}`, orderId }).where(eq(paymentEvents.id, event.id));
+      }
+      report.notificationsReplayed++;
+    });
+  }
+
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+/** One sweep, by whichever instance gets the lock first; the others skip this round. */
+export async function reconcileOnce(handle: DbHandle, deps: IpnDeps, options: ReconcileOptions = {}) {
+  return withSessionLock(handle, RECONCILE_LOCK, { wait: false }, () => reconcile(deps, options));
+}
+
+/** Starts the in-app sweep. Returns a stop function. */
+export function startReconcileLoop(handle: DbHandle, getDeps: () => IpnDeps, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    reconcileOnce(handle, getDeps())
+      .then((result) => {
+        if (result.acquired && (result.value.changed.length || result.value.errors.length)) {
+          log.info({ reconcile: { changed: result.value.changed, errors: result.value.errors } }, "reconciliation sweep");
+        }
+      })
+      .catch((error) => log.error({ err: error }, "reconciliation sweep failed"));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+

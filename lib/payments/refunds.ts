@@ -1,0 +1,232 @@
+import "server-only";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { adminAuditLog, orderItems, orders, payments, refundItems, refunds, type Order, type Payment } from "@/db/schema";
+import { revokeForOrderItems } from "@/lib/enrollment";
+import { log } from "@/lib/log";
+import { formatMoney, money } from "@/lib/money";
+import type { CheckoutDeps } from "./checkout";
+import { refundFailureMessage } from "./messages";
+import { matchRefundToItems } from "./refund-matching";
+import { transition } from "./state";
+import type { RefundFacts } from "./types";
+
+export type RefundOutcome =
+  | { outcome: "applied"; orderId: string; refundId: string; revoked: number }
+  | { outcome: "unchanged"; orderId: string; refundId: string }
+  /** Recorded, but it names no course we could identify: access kept, order flagged for an admin. */
+  | { outcome: "flagged"; orderId: string; refundId: string; reason: string }
+  /** We know no capture with this id (yet): ask the provider for the truth. */
+  | { outcome: "unknown_capture" };
+
+const REFUND_STATUS = { COMPLETED: "completed", PENDING: "pending", FAILED: "failed", CANCELLED: "cancelled" } as const;
+/** Refund rows only move forward: pending → completed | failed | cancelled. */
+const FINAL_REFUND = new Set(["completed", "failed", "cancelled"]);
+
+/**
+ * The one place a refund (or chargeback reversal) takes effect, whoever reports it: our own refund call,
+ * a PAYMENT.CAPTURE.REFUNDED / REVERSED webhook, an IPN, or reconciliation. Idempotent on the provider's
+ * refund id. In one transaction with the order locked: the refund row and the courses it paid back, the
+ * enrollments of those courses revoked, the capture's and the order's status moved.
+ */
+export async function applyRefund(db: Db, facts: RefundFacts, options: { reversal?: boolean } = {}): Promise<RefundOutcome> {
+  return db.transaction(async (tx) => {
+    const [payment] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.provider, "paypal"), eq(payments.providerCaptureId, facts.captureId)));
+    if (!payment) return { outcome: "unknown_capture" as const };
+    const [order] = await tx.select().from(orders).where(eq(orders.id, payment.orderId)).for("update");
+    const status = REFUND_STATUS[facts.status];
+
+    const existing = await findRefundRow(tx, payment, facts);
+    let refundId: string;
+    let flagged: string | null = null;
+    if (existing) {
+      if (existing.providerRefundId === facts.refundId && (existing.status === status || FINAL_REFUND.has(existing.status))) {
+        return { outcome: "unchanged" as const, orderId: order!.id, refundId: existing.id };
+      }
+      await tx
+        .update(refunds)
+        .set({ providerRefundId: facts.refundId, status, raw: facts.raw as object, updatedAt: new Date() })
+        .where(eq(refunds.id, existing.id));
+      refundId = existing.id;
+    } else {
+      const created = await recordProviderSideRefund(tx, order!, payment, facts, status, options.reversal ?? false);
+      refundId = created.refundId;
+      flagged = created.flagged;
+    }
+
+    if (status !== "completed") return { outcome: "unchanged" as const, orderId: order!.id, refundId };
+    const revoked = await revokeRefundedCourses(tx, refundId, options.reversal ? "chargeback" : "refunded");
+    await settleAfterRefund(tx, order!, payment, options.reversal ?? false);
+    if (flagged) return { outcome: "flagged" as const, orderId: order!.id, refundId, reason: flagged };
+    return { outcome: "applied" as const, orderId: order!.id, refundId, revoked };
+  });
+}
+
+/** Our own refund row: by the provider's refund id, or by our id echoed back in custom_id. */
+async function findRefundRow(tx: Tx, payment: Payment, facts: RefundFacts) {
+  const [byProviderId] = await tx
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.provider, "paypal"), eq(refunds.providerRefundId, facts.refundId)));
+  if (byProviderId) return byProviderId;
+  if (!facts.ourRefundId || !/^[0-9a-f-]{36}$/i.test(facts.ourRefundId)) return null;
+  const [ours] = await tx
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.id, facts.ourRefundId), eq(refunds.paymentId, payment.id), sql`${refunds.providerRefundId} is null`));
+  return ours ?? null;
+}
+
+/** A refund made on the provider's side: record it and work out which courses it paid back. */
+async function recordProviderSideRefund(
+  tx: Tx,
+  order: Order,
+  payment: Payment,
+  facts: RefundFacts,
+  status: (typeof REFUND_STATUS)[keyof typeof REFUND_STATUS],
+  reversal: boolean,
+): Promise<{ refundId: string; flagged: string | null }> {
+  const remaining = await unrefundedItems(tx, order.id);
+  const match = reversal ? { kind: "items" as const, itemIds: remaining.map((i) => i.id) } : matchRefundToItems(remaining, facts.amount.minor);
+  const [row] = await tx
+    .insert(refunds)
+    .values({
+      paymentId: payment.id,
+      provider: "paypal",
+      providerRefundId: facts.refundId,
+      status,
+      amountMinor: facts.amount.minor,
+      currency: facts.amount.currency,
+      reason: reversal ? "Chargeback: PayPal reversed the payment" : "Refunded in PayPal",
+      raw: facts.raw as object,
+    })
+    .returning({ id: refunds.id });
+  const byId = new Map(remaining.map((i) => [i.id, i]));
+  if (match.kind === "items" && match.itemIds.length) {
+    await tx.insert(refundItems).values(match.itemIds.map((id) => ({ refundId: row!.id, orderItemId: id, amountMinor: byId.get(id)!.amountMinor })));
+  }
+  const flagged = reversal
+    ? "PayPal reversed this payment (chargeback): its courses were revoked."
+    : match.kind === "none"
+      ? `A refund of ${formatMoney(facts.amount)} made in PayPal matches no course of this order (${match.reason}); the buyer keeps access until an admin decides.`
+      : null;
+  if (flagged) {
+    await tx.update(orders).set({ attentionReason: flagged, updatedAt: new Date() }).where(eq(orders.id, order.id));
+    log.warn({ orderId: order.id, refundId: facts.refundId }, flagged);
+  }
+  return { refundId: row!.id, flagged: reversal ? null : flagged };
+}
+
+/** Order items no pending or completed refund has covered yet. */
+async function unrefundedItems(tx: Tx, orderId: string) {
+  const covered = tx
+    .select({ id: refundItems.orderItemId })
+    .from(refundItems)
+    .innerJoin(refunds, eq(refunds.id, refundItems.refundId))
+    .where(inArray(refunds.status, ["pending", "completed"]));
+  return tx
+    .select({ id: orderItems.id, amountMinor: orderItems.unitPriceMinor, courseId: orderItems.courseId })
+    .from(orderItems)
+    .where(and(eq(orderItems.orderId, orderId), notInArray(orderItems.id, covered)))
+    .orderBy(orderItems.id);
+}
+
+async function revokeRefundedCourses(tx: Tx, refundId: string, reason: string) {
+  const items = await tx.select({ id: refundItems.orderItemId }).from(refundItems).where(eq(refundItems.refundId, refundId));
+  return revokeForOrderItems(tx, items.map((i) => i.id), reason);
+}
+
+/** After a completed refund: the capture and the order reflect how much has gone back. */
+async function settleAfterRefund(tx: Tx, order: Order, payment: Payment, reversal: boolean) {
+  const [{ refunded } = { refunded: 0 }] = await tx
+    .select({ refunded: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)::bigint`.mapWith(Number) })
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, payment.id), eq(refunds.status, "completed")));
+  const whole = refunded >= payment.grossMinor;
+  const paymentStatus = reversal ? "reversed" : whole ? "refunded" : "partially_refunded";
+  await tx.update(payments).set({ status: paymentStatus, updatedAt: new Date() }).where(eq(payments.id, payment.id));
+
+  const target = reversal ? "reversed" : whole ? "refunded" : "partially_refunded";
+  const move = transition(order.status, target);
+  if (!move.ok) {
+    // Money went back while our order is in a state that does not expect it: record, flag, never force.
+    const reason = `PayPal reports ${formatMoney(money(refunded, payment.currency))} refunded while the order is ${order.status}.`;
+    await tx.update(orders).set({ attentionReason: reason, updatedAt: new Date() }).where(eq(orders.id, order.id));
+    log.warn({ orderId: order.id, from: order.status, to: target }, "refund does not fit the order state");
+    return;
+  }
+  if (move.changed) {
+    await tx.update(orders).set({ status: target, updatedAt: new Date(), closedAt: new Date() }).where(eq(orders.id, order.id));
+  }
+}
+
+export type RefundRequest = { orderId: string; courseIds: string[] | "all"; actorId: string; reason?: string };
+export type RefundRequestResult = { ok: true; refundId: string; status: "completed" | "pending" } | { ok: false; message: string };
+
+/**
+ * An admin's refund: the whole order, or named courses of it. The refund row (with the courses it pays back)
+ * is written before PayPal is called, and its id is both PayPal's idempotency key and the refund's custom_id,
+ * so a retry never refunds twice and the webhook for it finds our row.
+ */
+export async function requestRefund(deps: CheckoutDeps, request: RefundRequest): Promise<RefundRequestResult> {
+  const prepared = await deps.db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, request.orderId)).for("update");
+    if (!order) return { ok: false as const, message: "This order does not exist." };
+    if (order.status !== "completed" && order.status !== "partially_refunded") {
+      return { ok: false as const, message: `Only paid orders can be refunded; this one is ${order.status.replace("_", " ")}.` };
+    }
+    const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
+    if (!payment) return { ok: false as const, message: "This order has no captured payment to refund." };
+    const remaining = await unrefundedItems(tx, order.id);
+    const chosen = request.courseIds === "all" ? remaining : remaining.filter((i) => (request.courseIds as string[]).includes(i.courseId));
+    if (chosen.length === 0 || (request.courseIds !== "all" && chosen.length !== request.courseIds.length)) {
+      return { ok: false as const, message: "Choose courses of this order that have not been refunded yet." };
+    }
+    const amountMinor = chosen.reduce((sum, item) => sum + item.amountMinor, 0);
+    const [row] = await tx
+      .insert(refunds)
+      .values({ paymentId: payment.id, provider: "paypal", status: "pending", amountMinor, currency: payment.currency, reason: request.reason ?? null, requestedBy: request.actorId })
+      .returning({ id: refunds.id });
+    await tx.insert(refundItems).values(chosen.map((item) => ({ refundId: row!.id, orderItemId: item.id, amountMinor: item.amountMinor })));
+    await tx.insert(adminAuditLog).values({
+      actorId: request.actorId,
+      action: "refund.requested",
+      targetType: "order",
+      targetId: order.id,
+      details: { refundId: row!.id, courseIds: chosen.map((i) => i.courseId), amountMinor, currency: payment.currency, reason: request.reason ?? null },
+    });
+    return { ok: true as const, refundId: row!.id, payment, amount: money(amountMinor, payment.currency) };
+  });
+  if (!prepared.ok) return prepared;
+  return sendRefund(deps, prepared.refundId, prepared.payment, prepared.amount, request.reason);
+}
+
+/** Sends (or re-sends, with the same idempotency key) a refund we recorded. */
+export async function sendRefund(
+  deps: CheckoutDeps,
+  refundId: string,
+  payment: Payment,
+  amount: ReturnType<typeof money>,
+  note?: string,
+): Promise<RefundRequestResult> {
+  const result = await deps.provider.refundCapture({
+    captureId: payment.providerCaptureId,
+    amount,
+    refundId,
+    orderId: payment.orderId,
+    requestId: `coursepay-refund-${refundId}`,
+    note,
+  });
+  if (!result.ok) {
+    // Unknown outcome: the row stays pending and reconciliation sends the same request again.
+    if (result.failure.kind !== "unavailable") {
+      await deps.db.update(refunds).set({ status: "failed", updatedAt: new Date() }).where(and(eq(refunds.id, refundId), eq(refunds.status, "pending")));
+    }
+    return { ok: false, message: refundFailureMessage(result.failure) };
+  }
+  await applyRefund(deps.db, result.value);
+  return { ok: true, refundId, status: result.value.status === "COMPLETED" ? "completed" : "pending" };
+}

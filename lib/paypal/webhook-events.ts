@@ -1,0 +1,54 @@
+/**
+ * PayPal's webhook envelope → what the payment domain understands. The envelope is validated here; the
+ * resource inside is read with the same schemas as API responses (it is the same resource).
+ */
+import { z } from "zod";
+import type { CaptureFacts, RefundFacts } from "@/lib/payments/types";
+import { captureToFacts, capturedOrderId, captureFacts, refundFacts } from "./provider";
+import { captureSchema, orderSchema, refundSchema } from "./schemas";
+
+export const webhookEnvelopeSchema = z.looseObject({
+  id: z.string().min(1).max(128),
+  event_type: z.string().min(1).max(128),
+  resource_type: z.string().optional(),
+  resource: z.looseObject({}),
+});
+export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+
+export type Notification =
+  /** The buyer approved; capture it if nobody did. */
+  | { kind: "approved"; providerOrderId: string }
+  | { kind: "capture"; facts: CaptureFacts }
+  | { kind: "refund"; facts: RefundFacts; reversal: boolean }
+  /** Something changed on a capture in a shape we do not apply directly: ask PayPal for the order's truth. */
+  | { kind: "resync"; captureId: string }
+  | { kind: "ignored"; reason: string };
+
+const CAPTURE_EVENTS = new Set(["PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.PENDING", "PAYMENT.CAPTURE.DENIED", "PAYMENT.CAPTURE.DECLINED"]);
+
+export function interpretWebhook(event: WebhookEnvelope): Notification {
+  const type = event.event_type;
+  if (type === "CHECKOUT.ORDER.APPROVED" || type === "CHECKOUT.ORDER.COMPLETED") {
+    const order = orderSchema.safeParse(event.resource);
+    if (!order.success) return { kind: "ignored", reason: "unreadable order resource" };
+    const facts = captureFacts(order.data);
+    return facts ? { kind: "capture", facts } : { kind: "approved", providerOrderId: order.data.id };
+  }
+  if (CAPTURE_EVENTS.has(type)) {
+    const capture = captureSchema.safeParse(event.resource);
+    if (!capture.success) return { kind: "ignored", reason: "unreadable capture resource" };
+    const providerOrderId = capturedOrderId(capture.data);
+    if (!providerOrderId) return { kind: "ignored", reason: "capture names no order" };
+    return { kind: "capture", facts: captureToFacts(capture.data, providerOrderId, null) };
+  }
+  if (type === "PAYMENT.CAPTURE.REFUNDED" || type === "PAYMENT.CAPTURE.REVERSED") {
+    const refund = refundSchema.safeParse(event.resource);
+    const facts = refund.success ? refundFacts(refund.data) : null;
+    if (facts) return { kind: "refund", facts, reversal: type === "PAYMENT.CAPTURE.REVERSED" };
+    // PayPal documents no fixed shape for reversals; a capture-shaped resource still names the capture.
+    const capture = captureSchema.safeParse(event.resource);
+    if (capture.success) return { kind: "resync", captureId: capture.data.id };
+    return { kind: "ignored", reason: "unreadable refund resource" };
+  }
+  return { kind: "ignored", reason: `unhandled event type ${type}` };
+}
