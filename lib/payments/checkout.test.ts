@@ -239,7 +239,10 @@ for (const engine of testEngines()) {
       const before = await ordersOf(owner.id);
       expect(await captureCheckout(deps, intruder.id, started.providerOrderId)).toMatchObject({ ok: false, kind: "refused", message: expect.stringMatching(/could not find/) });
       expect(await ordersOf(owner.id)).toEqual(before);
-      expect(await h.emulator.control.calls({ path: "/capture" })).toEqual([]);
+      expect(await h.emulator.control.calls({ path: `/v2/checkout/orders/${started.providerOrderId}/capture` })).toEqual([]);
+      // The filter does match real capture calls: the owner's capture is seen.
+      await captureCheckout(deps, owner.id, started.providerOrderId);
+      expect(await h.emulator.control.calls({ path: `/v2/checkout/orders/${started.providerOrderId}/capture` })).toHaveLength(1);
       expect(await activeFull(intruder.id)).toEqual([]);
     });
 

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { openPostgres, type Db, type DbHandle } from "@/db/client";
 import { startEmulator, type RunningEmulator } from "@/e2e/paypal-emulator";
 import { processIpn, recordIpn } from "@/lib/payments/ipn";
@@ -143,6 +143,10 @@ export function usePayments(
       ipnRetryDelaysMs: [20, 50, 100, 200, 400],
       ...options.emulator,
     });
+  });
+  afterEach(async () => {
+    // Nothing a test started may still be running when the next one (or the database's closing) comes.
+    if (options.notifications) await harness.settle();
   });
   beforeEach(async () => {
     await emulator!.control.reset();
