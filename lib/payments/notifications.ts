@@ -107,6 +107,7 @@ export async function applyNotification(deps: CheckoutDeps, notification: Notifi
 
     case "refund": {
       const applied = await applyRefund(deps.db, notification.facts, { reversal: notification.reversal });
+      if (applied.outcome === "conflict") return resync(deps, await orderById(deps, applied.orderId));
       if (applied.outcome !== "unknown_capture") return { outcome: `refund ${applied.outcome}`, orderId: applied.orderId };
       return resync(deps, await orderOfCapture(deps, notification.facts.captureId));
     }
@@ -120,6 +121,11 @@ async function resync(deps: CheckoutDeps, order: Awaited<ReturnType<typeof order
   if (!order) return { outcome: "ignored: unknown order", orderId: null };
   const synced = await syncOrder(deps, order);
   return { outcome: `asked PayPal: ${synced.from} → ${synced.to} (${synced.note})`, orderId: order.id };
+}
+
+async function orderById(deps: CheckoutDeps, orderId: string) {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId));
+  return order ?? null;
 }
 
 async function orderByProviderId(deps: CheckoutDeps, providerOrderId: string) {

@@ -17,7 +17,9 @@ export type RefundOutcome =
   /** Recorded, but it names no course we could identify: access kept, order flagged for an admin. */
   | { outcome: "flagged"; orderId: string; refundId: string; reason: string }
   /** We know no capture with this id (yet): ask the provider for the truth. */
-  | { outcome: "unknown_capture" };
+  | { outcome: "unknown_capture" }
+  /** The order is not in a paid state (its completion has not reached us yet): ask the provider for the truth. */
+  | { outcome: "conflict"; orderId: string };
 
 const REFUND_STATUS = { COMPLETED: "completed", PENDING: "pending", FAILED: "failed", CANCELLED: "cancelled" } as const;
 /** Refund rows only move forward: pending → completed | failed | cancelled. */
@@ -40,12 +42,17 @@ export async function applyRefund(db: Db, facts: RefundFacts, options: { reversa
     const status = REFUND_STATUS[facts.status];
 
     const existing = await findRefundRow(tx, payment, facts);
+    if (existing?.providerRefundId === facts.refundId && (existing.status === status || FINAL_REFUND.has(existing.status))) {
+      return { outcome: "unchanged" as const, orderId: order!.id, refundId: existing.id };
+    }
+    // A refund of an order we do not yet know as paid (its completion is late, or lost) must not be applied
+    // half-way: the completion would later grant what the refund took back.
+    if (order!.status !== "completed" && order!.status !== "partially_refunded") {
+      return { outcome: "conflict" as const, orderId: order!.id };
+    }
     let refundId: string;
     let flagged: string | null = null;
     if (existing) {
-      if (existing.providerRefundId === facts.refundId && (existing.status === status || FINAL_REFUND.has(existing.status))) {
-        return { outcome: "unchanged" as const, orderId: order!.id, refundId: existing.id };
-      }
       await tx
         .update(refunds)
         .set({ providerRefundId: facts.refundId, status, raw: facts.raw as object, updatedAt: new Date() })

@@ -60,7 +60,9 @@ export async function syncOrder(deps: CheckoutDeps, order: Order, now = new Date
     // PayPal's order view does not mark which refund was the chargeback; it is the one that emptied the capture.
     const reversal = chargeback && index === refunds.length - 1 && refund.ourRefundId === null;
     const applied = await applyRefund(deps.db, refund, { reversal });
-    if (applied.outcome === "unknown_capture") log.error({ orderId: order.id, refundId: refund.refundId }, "refund of a capture we did not record");
+    if (applied.outcome === "unknown_capture" || applied.outcome === "conflict") {
+      await flag(deps, order.id, `PayPal reports refund ${refund.refundId} but the order could not be brought to a paid state first.`);
+    }
   }
   return result(`in line with PayPal (${capture.status}${refunds.length ? `, ${refunds.length} refund(s)` : ""})`);
 }
