@@ -1,0 +1,236 @@
+/**
+ * `npm run bench:webhooks`: webhook throughput of the running app (production build, PostgreSQL).
+ *
+ * 1. A fresh PostgreSQL database, the emulator, and `next start` pointed at both.
+ * 2. N real checkouts: our orders are created through the app's own service layer, then approved and
+ *    captured at PayPal directly — so PayPal emits N genuinely signed PAYMENT.CAPTURE.COMPLETED events
+ *    (signed for the app's webhook id), which a local collector keeps instead of the app receiving them.
+ * 3. The events, plus 20 % duplicates (some sent at the same moment as their original), are sent to
+ *    POST /api/paypal/webhook with C requests in flight; each must complete its order exactly once.
+ *
+ * Prints a table and, as the last line, JSON: events_per_s, p50_ms, p99_ms, double_effects (must be 0).
+ * Environment: BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import { Agent, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { count, eq, sql } from "drizzle-orm";
+import { openPostgres } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { orders, paymentEvents, payments } from "@/db/schema";
+import { startEmulator } from "@/e2e/paypal-emulator";
+import { addToCart } from "@/lib/cart";
+import { startCheckout } from "@/lib/payments/checkout";
+import { checkInvariants } from "@/lib/payments/invariants";
+import { PayPalClient } from "@/lib/paypal/client";
+import { payPalEnvironment } from "@/lib/paypal/environment";
+import { PayPalProvider } from "@/lib/paypal/provider";
+import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { createDatabase, dropDatabase } from "@/lib/testing/postgres-admin";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const DUPLICATE_SHARE = 0.2;
+const APP_PORT = 3290;
+const root = process.cwd();
+
+type Captured = { headers: Record<string, string>; body: Buffer; type: string };
+
+async function main() {
+  process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-encryption-key";
+  process.env.LOG_LEVEL ??= "warn";
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    console.log("no production build: running next build");
+    if (spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { stdio: "inherit" }).status !== 0) process.exit(1);
+  }
+
+  // The collector stands where the app's webhook route would: it keeps PayPal's signed deliveries.
+  const collected: Captured[] = [];
+  const collector = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
+      collected.push({ headers, body, type: JSON.parse(body.toString()).event_type });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
+  const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/webhook`;
+  const emulator = await startEmulator({ port: 0, webhookUrl: collectorUrl });
+
+  const name = `coursepay_bench_webhooks_${process.pid}`;
+  const url = await createDatabase(name);
+  const handle = openPostgres(url, { max: 10 });
+  let app: ReturnType<typeof spawn> | undefined;
+  try {
+    await migrateDatabase(handle);
+    const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator.url });
+    const provider = new PayPalProvider(new PayPalClient({ env, db: handle.db }));
+
+    console.log(`preparing ${EVENTS} signed PAYMENT.CAPTURE.COMPLETED events…`);
+    const course = await makeCourse(handle.db, { priceMinor: 4900 });
+    const prepared = Date.now();
+    let made = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (made < EVENTS) {
+          made++;
+          const user = await makeUser(handle.db);
+          await addToCart(handle.db, user.id, course.id);
+          const started = await startCheckout({ db: handle.db, provider }, user.id, { kind: "cart", currency: "USD" });
+          if (!started.ok) throw new Error(started.message);
+          await emulator.control.approveOrder(started.providerOrderId);
+          // Captured at PayPal only: our database learns about it from the webhook under test.
+          const captured = await provider.client.call({
+            operation: "bench.capture",
+            method: "POST",
+            path: `/v2/checkout/orders/${started.providerOrderId}/capture`,
+            requestId: `bench-${started.orderId}`,
+            body: {},
+            schema: (await import("@/lib/paypal/schemas")).orderSchema,
+          });
+          if (captured.status !== "COMPLETED") throw new Error("capture failed");
+        }
+      }),
+    );
+    await emulator.control.webhooks.flush({ timeoutMs: 60_000 });
+    const events = collected.filter((e) => e.type === "PAYMENT.CAPTURE.COMPLETED");
+    if (events.length !== EVENTS) throw new Error(`expected ${EVENTS} events, collected ${events.length}`);
+    console.log(`  ready in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
+
+    app = spawn(path.join(root, "node_modules/.bin/next"), ["start", "--port", String(APP_PORT)], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: url,
+        DATABASE_POOL_SIZE: "20",
+        AUTH_SECRET: "bench-auth-secret-bench-auth-secret-000",
+        COURSEPAY_SEED_DEMO: "false",
+        RECONCILE_INTERVAL_SECONDS: "0",
+        PAYPAL_ENV: "local",
+        PAYPAL_EMULATOR_URL: emulator.url,
+        PAYPAL_WEBHOOK_ID: emulator.config.webhookId,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    await waitForApp();
+
+    // The send list: every event once, plus duplicates, shuffled; half the duplicates right after their original.
+    const duplicates = Math.round((EVENTS * DUPLICATE_SHARE) / (1 - DUPLICATE_SHARE));
+    const sends: Captured[] = [...events];
+    for (let i = 0; i < duplicates; i++) {
+      const original = events[Math.floor(Math.random() * events.length)]!;
+      if (i % 2 === 0) sends.splice(sends.indexOf(original) + 1, 0, original);
+      else sends.splice(Math.floor(Math.random() * sends.length), 0, original);
+    }
+    // Warm up: the first request fetches and caches PayPal's certificate, compiles route code paths.
+    const warm = sends.splice(0, 50);
+    for (const event of warm) await send(event);
+
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < sends.length) {
+          const event = sends[next++]!;
+          const t = performance.now();
+          const status = await send(event);
+          latencies.push(performance.now() - t);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    const [{ n: completed } = { n: 0 }] = await handle.db.select({ n: count() }).from(orders).where(eq(orders.status, "completed"));
+    const [{ n: captures } = { n: 0 }] = await handle.db.select({ n: count() }).from(payments);
+    const [{ n: applied } = { n: 0 }] = await handle.db
+      .select({ n: count() })
+      .from(paymentEvents)
+      .where(sql`${paymentEvents.source} = 'webhook' and ${paymentEvents.outcome} like '% → completed'`);
+    const violations = await checkInvariants(handle.db);
+    const doubleEffects = Math.max(0, applied - EVENTS) + Math.max(0, captures - EVENTS) + violations.length;
+
+    latencies.sort((x, y) => x - y);
+    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+    const result = {
+      events: sends.length,
+      unique_events: EVENTS,
+      duplicates,
+      concurrency: CONCURRENCY,
+      events_per_s: Math.round(sends.length / seconds),
+      p50_ms: Number(q(0.5).toFixed(2)),
+      p99_ms: Number(q(0.99).toFixed(2)),
+      statuses: Object.fromEntries(statuses),
+      orders_completed: completed,
+      double_effects: doubleEffects,
+    };
+    console.log(`\n  events sent        ${sends.length} (${EVENTS} unique + ${duplicates} duplicates), ${CONCURRENCY} in flight`);
+    console.log(`  throughput         ${result.events_per_s} events/s`);
+    console.log(`  latency            p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms`);
+    console.log(`  orders completed   ${completed} / ${EVENTS}   captures recorded ${captures}   invariant violations ${violations.length}`);
+    console.log(JSON.stringify(result));
+    if (completed !== EVENTS || doubleEffects !== 0) process.exitCode = 1;
+  } finally {
+    app?.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    await handle.close();
+    await dropDatabase(name).catch(() => {});
+    await emulator.close();
+    collector.close();
+  }
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function send(event: Captured): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: APP_PORT,
+        method: "POST",
+        path: "/api/paypal/webhook",
+        agent,
+        headers: { ...pick(event.headers), "content-type": "application/json", "content-length": event.body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(event.body);
+  });
+}
+
+/** The PayPal transmission headers, as PayPal sent them. */
+function pick(headers: Record<string, string>) {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith("paypal-") || k === "correlation-id"));
+}
+
+async function waitForApp() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${APP_PORT}/api/auth/providers`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the app did not start");
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
