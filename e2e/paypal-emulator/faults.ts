@@ -1,6 +1,7 @@
 /**
  * Fault injection for REST calls: the next N matching calls fail with a 500/503, hang, or lose their
  * connection, either before the operation runs or after it has run (the client then cannot know it happened).
+ * "before" faults also reach PayPal's public resources (certificates, the SDK script, the IPN post-back).
  */
 import { badRequest } from "./errors";
 

@@ -140,6 +140,9 @@ export class EmulatorServer {
       },
     };
     if (route.kind === "control" || route.kind === "public") {
+      // PayPal's public resources fail too (an unreachable certificate host, a failing IPN post-back).
+      const fault = route.kind === "public" ? this.emulator.faults.take(context.method, context.path, "before") : undefined;
+      if (fault) return this.fail(fault, context, response);
       send(response, await this.run(route, context), debugId);
       return;
     }
