@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { courses, enrollments, type Enrollment } from "@/db/schema";
+import { courses, enrollments, orderItems, type Enrollment } from "@/db/schema";
 import { decideEnrollment, REFUSAL_MESSAGES, type Access, type EnrollRefusal } from "./rules";
 
 export * from "./rules";
@@ -19,30 +19,66 @@ type Grant =
  * Creates or upgrades the single (user, course) enrollment in one statement, so double submits and
  * concurrent grants converge on one row. It only ever moves "up": revoked → active, audit → full;
  * an active full enrollment is never downgraded. Returns the row when it changed, null when it did not.
+ *
+ * With `{ orderId }` instead of a course id it grants a purchase of every course of that order at once — each
+ * tied to the order item that paid for it — in one INSERT … SELECT under the same rule, and returns the rows
+ * that changed.
  */
+export async function grantEnrollment(db: Queryable, userId: string, courseId: string, grant: Grant): Promise<Enrollment | null>;
 export async function grantEnrollment(
   db: Queryable,
   userId: string,
-  courseId: string,
-  grant: Grant,
-): Promise<Enrollment | null> {
+  order: { orderId: string },
+  grant: { mode: "full"; source: "purchase" },
+): Promise<Enrollment[]>;
+export async function grantEnrollment(
+  db: Queryable,
+  userId: string,
+  course: string | { orderId: string },
+  grant: Grant | { mode: "full"; source: "purchase" },
+): Promise<Enrollment | null | Enrollment[]> {
+  const upgrade = {
+    target: [enrollments.userId, enrollments.courseId],
+    // `excluded` is the row this grant proposed.
+    set: {
+      mode: sql`excluded.mode`,
+      source: sql`excluded.source`,
+      orderItemId: sql`excluded.order_item_id`,
+      status: "active" as const,
+      grantedAt: sql`now()`,
+      revokedAt: null,
+      revokeReason: null,
+    },
+    setWhere: sql`${enrollments.status} = 'revoked' or (${enrollments.mode} = 'audit' and excluded.mode = 'full')`,
+  };
+  if (typeof course !== "string") {
+    // Every column, in the table's order (what drizzle's INSERT … SELECT expects); defaults spelled out.
+    const bought = db
+      .select({
+        id: sql<string>`gen_random_uuid()`.as("id"),
+        userId: sql<string>`${userId}::uuid`.as("user_id"),
+        courseId: orderItems.courseId,
+        mode: sql<"full">`'full'::enrollment_mode`.as("mode"),
+        status: sql<"active">`'active'::enrollment_status`.as("status"),
+        source: sql<"purchase">`'purchase'::enrollment_source`.as("source"),
+        orderItemId: orderItems.id,
+        grantedAt: sql<Date>`now()`.as("granted_at"),
+        revokedAt: sql<null>`null::timestamptz`.as("revoked_at"),
+        revokeReason: sql<null>`null::text`.as("revoke_reason"),
+      })
+      .from(orderItems)
+      .where(eq(orderItems.orderId, course.orderId));
+    return db.insert(enrollments).select(bought).onConflictDoUpdate(upgrade).returning();
+  }
   const values = {
     userId,
-    courseId,
+    courseId: course,
     mode: grant.mode,
     source: grant.source,
-    orderItemId: grant.orderItemId ?? null,
+    orderItemId: ("orderItemId" in grant ? grant.orderItemId : undefined) ?? null,
     status: "active" as const,
   };
-  const [row] = await db
-    .insert(enrollments)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [enrollments.userId, enrollments.courseId],
-      set: { ...values, grantedAt: sql`now()`, revokedAt: null, revokeReason: null },
-      setWhere: sql`${enrollments.status} = 'revoked' or (${enrollments.mode} = 'audit' and excluded.mode = 'full')`,
-    })
-    .returning();
+  const [row] = await db.insert(enrollments).values(values).onConflictDoUpdate(upgrade).returning();
   return row ?? null;
 }
 

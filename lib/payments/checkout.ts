@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { cartItems, carts, courses, enrollments, orderItems, orders, users, type Course, type Order } from "@/db/schema";
+import { and, asc, eq, exists, inArray, ne, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { queryRows, type Db, type Tx } from "@/db/client";
+import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, users, type Course, type Order } from "@/db/schema";
 import { log } from "@/lib/log";
 import { z } from "zod";
-import { asCurrency, CURRENCIES, money, sum } from "@/lib/money";
+import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
 import { transition } from "./state";
@@ -44,10 +45,9 @@ const CAPTURE_CLAIM_SECONDS = 120;
 export async function startCheckout(deps: CheckoutDeps, userId: string, selection: Selection): Promise<StartResult> {
   const { db, provider } = deps;
   const candidates = await selectedCourses(db, userId, selection);
-  const owned = await ownedCourseIds(db, userId, candidates.map((c) => c.id));
-  const removed = candidates.filter((c) => owned.has(c.id));
+  const removed = candidates.filter((c) => c.owned);
   if (removed.length) await removeFromCart(db, userId, removed.map((c) => c.id));
-  const buying = candidates.filter((c) => !owned.has(c.id));
+  const buying = candidates.filter((c) => !c.owned);
   const removedTitles = removed.map((c) => c.title);
   if (buying.length === 0) {
     return { ok: false, message: removed.length ? CHECKOUT_MESSAGES.allOwned : CHECKOUT_MESSAGES.nothingToPay, removed: removedTitles };
@@ -57,16 +57,7 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, selectio
   const items = buying.map((c) => ({ courseId: c.id, title: c.title, price: money(c.priceMinor, c.currency) }));
   const total = sum(items.map((i) => i.price), asCurrency(currency));
 
-  const order = await db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(orders)
-      .values({ userId, status: "created", currency: total.currency, totalMinor: total.minor, provider: provider.name })
-      .returning();
-    await tx.insert(orderItems).values(
-      items.map((i) => ({ orderId: created!.id, courseId: i.courseId, title: i.title, unitPriceMinor: i.price.minor, currency: i.price.currency })),
-    );
-    return created!;
-  });
+  const order = { id: await insertOrder(db, userId, provider.name, total, items) };
 
   const result = await provider.createOrder({ orderId: order.id, total, items, requestId: `coursepay-${order.id}-create` });
   if (!result.ok) {
@@ -80,6 +71,30 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, selectio
     .set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() })
     .where(eq(orders.id, order.id));
   return { ok: true, orderId: order.id, providerOrderId: result.value.providerOrderId, removed: removedTitles };
+}
+
+/**
+ * Our order (status `created`) and its item snapshot, in one statement — atomic without a transaction, and one
+ * round trip. The prices are the ones just read from the courses table; returns the new order's id.
+ */
+async function insertOrder(db: Db, userId: string, providerName: Order["provider"], total: Money, items: { courseId: string; title: string; price: Money }[]): Promise<string> {
+  const itemRows = sql.join(
+    items.map((i) => sql`(${i.courseId}::uuid, ${i.title}::text, ${i.price.minor}::bigint, ${i.price.currency}::char(3))`),
+    sql`, `,
+  );
+  const [row] = await queryRows<{ order_id: string }>(
+    db,
+    sql`with new_order as (
+          insert into ${orders} (user_id, status, currency, total_minor, provider)
+          values (${userId}, 'created', ${total.currency}, ${total.minor}, ${providerName})
+          returning id
+        )
+        insert into ${orderItems} (order_id, course_id, title, unit_price_minor, currency)
+        select new_order.id, item.course_id, item.title, item.unit_price_minor, item.currency
+        from new_order, (values ${itemRows}) as item (course_id, title, unit_price_minor, currency)
+        returning order_id`,
+  );
+  return row!.order_id;
 }
 
 /**
@@ -115,8 +130,10 @@ export async function captureOrder(deps: CheckoutDeps, order: Order): Promise<Ca
   if (captured.ok) {
     const applied = await fulfil(db, captured.value);
     if (applied.outcome === "mismatch") return { ok: false, kind: "refused", orderId: order.id, message: CHECKOUT_MESSAGES.underReview };
-    const [current] = await db.select().from(orders).where(eq(orders.id, order.id));
-    return settledResult(current!) ?? { ok: true, orderId: order.id, status: "processing" };
+    // fulfil() read the order under its lock and reports the status it left it in: no need to read it again.
+    const status = applied.outcome === "applied" ? applied.to : applied.outcome === "unknown_order" ? null : applied.status;
+    const current = status ? { ...order, status } : (await db.select().from(orders).where(eq(orders.id, order.id)))[0]!;
+    return settledResult(current) ?? { ok: true, orderId: order.id, status: "processing" };
   }
 
   const failure = captured.failure;
@@ -171,49 +188,80 @@ function settledResult(order: Order): CaptureResult | null {
  */
 type Claim = { status: "claimed"; attempt: number } | { status: "owned" | "in_flight" };
 
+/** The statuses from which the state machine lets an order become "approved" (claimed). */
+const CLAIMABLE = orderStatus.enumValues.filter((status) => transition(status, "approved").ok);
+
 async function claimCapture(db: Db, order: Order): Promise<Claim> {
   return db.transaction(async (tx) => {
     // NO KEY UPDATE: claims take turns, while foreign-key checks of fulfil()'s enrollment inserts (key share
     // locks on the same row) do not wait on us — FOR UPDATE here deadlocks against a concurrent fulfil().
     await tx.select({ id: users.id }).from(users).where(eq(users.id, order.userId)).for("no key update");
-    const courseIds = (await tx.select({ id: orderItems.courseId }).from(orderItems).where(eq(orderItems.orderId, order.id))).map((r) => r.id);
-    const ownedElsewhere = await tx
-      .select({ id: enrollments.id })
-      .from(enrollments)
-      .leftJoin(orderItems, eq(orderItems.id, enrollments.orderItemId))
+
+    // With the buyer's lock held, one statement (so it sees every claim committed before ours): the order is
+    // claimed unless one of its courses is owned through another order or being paid by another order of theirs,
+    // and only from a status the state machine lets become "approved" (the update's row lock waits for a
+    // concurrent fulfil() and re-checks the status after it).
+    const courseIds = orderCourseIds(tx, order.id);
+    const [claimed] = await tx
+      .update(orders)
+      .set({ status: "approved", captureStartedAt: new Date(), updatedAt: new Date() })
       .where(
         and(
-          eq(enrollments.userId, order.userId),
-          inArray(enrollments.courseId, courseIds),
-          eq(enrollments.status, "active"),
-          eq(enrollments.mode, "full"),
-          sql`${orderItems.orderId} is distinct from ${order.id}`,
+          eq(orders.id, order.id),
+          inArray(orders.status, CLAIMABLE),
+          notExists(ownedElsewhere(tx, order, courseIds)),
+          notExists(otherCaptureInFlight(tx, order, courseIds)),
         ),
       )
-      .limit(1);
-    if (ownedElsewhere.length) return { status: "owned" as const };
-
-    const inFlight = await tx
-      .select({ id: orders.id })
-      .from(orders)
-      .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-      .where(
-        and(
-          eq(orders.userId, order.userId),
-          ne(orders.id, order.id),
-          inArray(orderItems.courseId, courseIds),
-          sql`(${orders.status} = 'pending' or (${orders.status} = 'approved' and ${orders.captureStartedAt} > now() - make_interval(secs => ${CAPTURE_CLAIM_SECONDS})))`,
-        ),
-      )
-      .limit(1);
-    if (inFlight.length) return { status: "in_flight" as const };
-
-    const [current] = await tx.select().from(orders).where(eq(orders.id, order.id)).for("update");
-    const move = transition(current!.status, "approved");
-    if (!move.ok) return { status: "in_flight" as const }; // settled meanwhile; the buyer's next read shows how
-    await tx.update(orders).set({ status: "approved", captureStartedAt: new Date(), updatedAt: new Date() }).where(eq(orders.id, order.id));
-    return { status: "claimed" as const, attempt: current!.captureAttempt };
+      .returning({ attempt: orders.captureAttempt });
+    if (claimed) return { status: "claimed" as const, attempt: claimed.attempt };
+    // Not claimed (rare): say why. Owned wins; otherwise another capture is in flight, or the order settled meanwhile
+    // and the buyer's next read shows how.
+    const [owned] = await ownedElsewhere(tx, order, courseIds);
+    return { status: owned ? ("owned" as const) : ("in_flight" as const) };
   });
+}
+
+type OrderCourses = ReturnType<typeof orderCourseIds>;
+function orderCourseIds(tx: Tx, orderId: string) {
+  return tx.select({ id: orderItems.courseId }).from(orderItems).where(eq(orderItems.orderId, orderId));
+}
+
+/** An active full enrollment of the buyer in one of these courses that another order (or a grant) gave them. */
+function ownedElsewhere(tx: Tx, order: Order, courseIds: OrderCourses) {
+  return tx
+    .select({ id: enrollments.id })
+    .from(enrollments)
+    .leftJoin(orderItems, eq(orderItems.id, enrollments.orderItemId))
+    .where(
+      and(
+        eq(enrollments.userId, order.userId),
+        inArray(enrollments.courseId, courseIds),
+        eq(enrollments.status, "active"),
+        eq(enrollments.mode, "full"),
+        sql`${orderItems.orderId} is distinct from ${order.id}`,
+      ),
+    )
+    .limit(1);
+}
+
+/** Another order of the buyer for one of these courses whose capture is pending or started recently. */
+function otherCaptureInFlight(tx: Tx, order: Order, courseIds: OrderCourses) {
+  const other = alias(orders, "other_order");
+  const otherItem = alias(orderItems, "other_item");
+  return tx
+    .select({ id: other.id })
+    .from(other)
+    .innerJoin(otherItem, eq(otherItem.orderId, other.id))
+    .where(
+      and(
+        eq(other.userId, order.userId),
+        ne(other.id, order.id),
+        inArray(otherItem.courseId, courseIds),
+        sql`(${other.status} = 'pending' or (${other.status} = 'approved' and ${other.captureStartedAt} > now() - make_interval(secs => ${CAPTURE_CLAIM_SECONDS})))`,
+      ),
+    )
+    .limit(1);
 }
 
 async function releaseClaim(db: Db, orderId: string) {
@@ -237,31 +285,29 @@ export async function moveOrder(db: Db, order: Pick<Order, "id">, to: Order["sta
   });
 }
 
-async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<Course[]> {
+/** The selected paid courses, each with whether the buyer already owns it (an active full enrollment) — one query. */
+async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Course & { owned: boolean })[]> {
   const paid = and(eq(courses.published, true), sql`${courses.priceMinor} > 0`);
-  if (selection.kind === "course") {
-    return db.select().from(courses).where(and(eq(courses.id, selection.courseId), paid));
-  }
-  const rows = await db
-    .select({ course: courses })
-    .from(cartItems)
-    .innerJoin(carts, eq(carts.id, cartItems.cartId))
-    .innerJoin(courses, eq(courses.id, cartItems.courseId))
-    .where(and(eq(carts.userId, userId), eq(courses.currency, selection.currency), paid))
-    .orderBy(asc(cartItems.addedAt));
-  return rows.map((r) => r.course);
-}
-
-async function ownedCourseIds(db: Db, userId: string, courseIds: string[]): Promise<Set<string>> {
-  if (courseIds.length === 0) return new Set();
-  const rows = await db
-    .select({ courseId: enrollments.courseId })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, userId), inArray(enrollments.courseId, courseIds), eq(enrollments.status, "active"), eq(enrollments.mode, "full")));
-  return new Set(rows.map((r) => r.courseId));
+  const owned = exists(
+    db
+      .select({ one: sql`1` })
+      .from(enrollments)
+      .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courses.id), eq(enrollments.status, "active"), eq(enrollments.mode, "full"))),
+  ).mapWith(Boolean);
+  const rows =
+    selection.kind === "course"
+      ? await db.select({ course: courses, owned }).from(courses).where(and(eq(courses.id, selection.courseId), paid))
+      : await db
+          .select({ course: courses, owned })
+          .from(cartItems)
+          .innerJoin(carts, eq(carts.id, cartItems.cartId))
+          .innerJoin(courses, eq(courses.id, cartItems.courseId))
+          .where(and(eq(carts.userId, userId), eq(courses.currency, selection.currency), paid))
+          .orderBy(asc(cartItems.addedAt));
+  return rows.map((r) => ({ ...r.course, owned: r.owned }));
 }
 
 async function removeFromCart(db: Db, userId: string, courseIds: string[]) {
-  const [cart] = await db.select({ id: carts.id }).from(carts).where(eq(carts.userId, userId));
-  if (cart) await db.delete(cartItems).where(and(eq(cartItems.cartId, cart.id), inArray(cartItems.courseId, courseIds)));
+  const cart = db.select({ id: carts.id }).from(carts).where(eq(carts.userId, userId));
+  await db.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, courseIds)));
 }

@@ -125,17 +125,14 @@ async function recordCapture(tx: Tx, order: Order, facts: CaptureFacts) {
     });
 }
 
-/** One full enrollment per course of the order, tied to the order item that paid for it. */
+/**
+ * One full enrollment per course of the order, tied to the order item that paid for it (one INSERT … SELECT), and
+ * those courses out of the buyer's cart (one DELETE).
+ */
 async function grantOrder(tx: Tx, order: Order): Promise<number> {
-  const items = await tx.select().from(orderItems).where(eq(orderItems.orderId, order.id));
-  let granted = 0;
-  for (const item of items) {
-    const row = await grantEnrollment(tx, order.userId, item.courseId, { mode: "full", source: "purchase", orderItemId: item.id });
-    if (row) granted++;
-  }
-  const [cart] = await tx.select({ id: carts.id }).from(carts).where(eq(carts.userId, order.userId));
-  if (cart && items.length) {
-    await tx.delete(cartItems).where(and(eq(cartItems.cartId, cart.id), inArray(cartItems.courseId, items.map((i) => i.courseId))));
-  }
-  return granted;
+  const granted = await grantEnrollment(tx, order.userId, { orderId: order.id }, { mode: "full", source: "purchase" });
+  const cart = tx.select({ id: carts.id }).from(carts).where(eq(carts.userId, order.userId));
+  const bought = tx.select({ id: orderItems.courseId }).from(orderItems).where(eq(orderItems.orderId, order.id));
+  await tx.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, bought)));
+  return granted.length;
 }
