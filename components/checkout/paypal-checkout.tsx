@@ -1,15 +1,23 @@
 "use client";
 
-import { PayPalButtons, PayPalScriptProvider } from "@paypal/react-paypal-js";
+import { PayPalButtons, PayPalScriptProvider, usePayPalScriptReducer } from "@paypal/react-paypal-js";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { capturePayPalOrder, createPayPalOrder } from "@/app/(store)/checkout/actions";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
-import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
+import { CHECKOUT_MESSAGES, failureMessage } from "@/lib/payments/messages";
 
 type Selection = { kind: "cart"; currency: string } | { kind: "course"; courseId: string };
 type Notice = { tone: "info" | "success" | "warning" | "error"; text: string };
+type Step = "idle" | "creating" | "capturing" | "opening-receipt" | "opening-pending-receipt";
+
+const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
+  creating: "Preparing your PayPal payment…",
+  capturing: "Confirming your payment with PayPal…",
+  "opening-receipt": "Payment confirmed. Opening your receipt…",
+  "opening-pending-receipt": "Payment approved. Opening your receipt…",
+};
 
 /**
  * PayPal's buttons for one selection. The browser only names what to buy; the server prices it, creates and
@@ -27,69 +35,103 @@ export function PayPalCheckout({
   clientId: string;
   sdkUrl?: string;
 }) {
+  return (
+    <PayPalScriptProvider
+      options={{ clientId, currency, intent: "capture", components: "buttons", ...(sdkUrl ? { sdkBaseUrl: sdkUrl } : {}) }}
+    >
+      <CheckoutButtons selection={selection} currency={currency} />
+    </PayPalScriptProvider>
+  );
+}
+
+function CheckoutButtons({ selection, currency }: { selection: Selection; currency: string }) {
   const router = useRouter();
-  const [step, setStep] = useState<"idle" | "creating" | "capturing" | "redirecting">("idle");
+  const [{ isPending, isRejected }] = usePayPalScriptReducer();
+  const [step, setStep] = useState<Step>("idle");
   const [notice, setNotice] = useState<Notice | null>(null);
   // A failure we already explained must not be replaced by the generic onError message.
   const explained = useRef(false);
+  // An error after approval may hide a capture that went through: "nothing was charged" would be untrue then.
+  const approved = useRef(false);
+
+  if (isRejected) {
+    return (
+      <Alert tone="error" title="PayPal did not load">
+        Check your internet connection, or allow paypal.com in your content blocker, then reload this page. Nothing was charged.
+      </Alert>
+    );
+  }
 
   return (
     <div className="space-y-3">
-      <PayPalScriptProvider
-        options={{ clientId, currency, intent: "capture", components: "buttons", ...(sdkUrl ? { sdkBaseUrl: sdkUrl } : {}) }}
-      >
-        <PayPalButtons
-          style={{ layout: "vertical", shape: "rect", label: "pay" }}
-          disabled={step !== "idle"}
-          forceReRender={[currency, JSON.stringify(selection)]}
-          createOrder={async () => {
-            explained.current = false;
-            setNotice(null);
-            setStep("creating");
-            try {
-              const result = await createPayPalOrder(selection);
-              if (result.removed.length) {
-                setNotice({ tone: "info", text: `Already yours, so left out of this payment: ${result.removed.join(", ")}.` });
-              }
-              if (!result.ok) {
-                explained.current = true;
-                setNotice({ tone: "error", text: result.message });
-                throw new Error(result.message);
-              }
-              return result.paypalOrderId;
-            } finally {
-              setStep("idle");
-            }
-          }}
-          onApprove={async (data, actions) => {
-            setStep("capturing");
-            const result = await capturePayPalOrder({ paypalOrderId: data.orderID });
-            if (result.ok) {
-              setStep("redirecting");
-              router.push(`/orders/${result.orderId}`);
-              return;
-            }
-            setStep("idle");
-            setNotice({ tone: result.kind === "declined" ? "warning" : "error", text: result.message });
-            if (result.kind === "declined") return actions.restart();
-          }}
-          onCancel={() => {
-            setStep("idle");
-            setNotice({ tone: "info", text: CHECKOUT_MESSAGES.cancelled });
-          }}
-          onError={() => {
-            setStep("idle");
-            if (!explained.current) setNotice({ tone: "error", text: CHECKOUT_MESSAGES.unexpected });
-          }}
-        />
-      </PayPalScriptProvider>
-      {step !== "idle" && (
-        <p role="status" className="flex items-center gap-2 text-sm text-slate-700">
-          <Spinner />
-          {step === "creating" ? "Preparing your PayPal payment…" : step === "capturing" ? "Confirming your payment with PayPal…" : "Payment confirmed. Opening your receipt…"}
-        </p>
+      {isPending && (
+        <div role="status" className="grid h-12 place-items-center rounded-md bg-slate-100 text-sm text-slate-700">
+          <span className="flex items-center gap-2">
+            <Spinner />
+            Loading PayPal…
+          </span>
+        </div>
       )}
-      {notice && <Alert tone={notice.tone}>{notice.text}</Alert>}
+      <PayPalButtons
+        style={{ layout: "vertical", shape: "rect", label: "pay" }}
+        disabled={step !== "idle"}
+        forceReRender={[currency, JSON.stringify(selection)]}
+        createOrder={async () => {
+          explained.current = false;
+          approved.current = false;
+          setNotice(null);
+          setStep("creating");
+          try {
+            const result = await createPayPalOrder(selection);
+            if (result.removed.length) {
+              setNotice({ tone: "info", text: `Already yours, so left out of this payment: ${result.removed.join(", ")}.` });
+            }
+            if (!result.ok) {
+              explained.current = true;
+              setNotice({ tone: "error", text: result.message });
+              throw new Error(result.message);
+            }
+            return result.paypalOrderId;
+          } finally {
+            setStep("idle");
+          }
+        }}
+        onApprove={async (data, actions) => {
+          approved.current = true;
+          setStep("capturing");
+          const result = await capturePayPalOrder({ paypalOrderId: data.orderID });
+          if (result.ok) {
+            setStep(result.status === "completed" ? "opening-receipt" : "opening-pending-receipt");
+            router.push(`/orders/${result.orderId}`);
+            return;
+          }
+          setStep("idle");
+          setNotice({ tone: result.kind === "declined" ? "warning" : "error", text: result.message });
+          if (result.kind === "declined") {
+            approved.current = false;
+            return actions.restart();
+          }
+        }}
+        onCancel={() => {
+          setStep("idle");
+          setNotice({ tone: "info", text: CHECKOUT_MESSAGES.cancelled });
+        }}
+        onError={() => {
+          setStep("idle");
+          if (explained.current) return;
+          setNotice({ tone: "error", text: approved.current ? failureMessage({ kind: "unavailable", detail: "" }) : CHECKOUT_MESSAGES.unexpected });
+        }}
+      />
+      {/* Present from the start, so screen readers announce what appears in it later. */}
+      <div aria-live="polite" className="space-y-3">
+        {step !== "idle" && (
+          <p className="flex items-center gap-2 text-sm text-slate-700">
+            <Spinner />
+            {STEP_TEXT[step]}
+          </p>
+        )}
+        {notice && <Alert tone={notice.tone}>{notice.text}</Alert>}
+      </div>
     </div>
   );
 }

@@ -44,22 +44,29 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
           </h2>
           <ul className="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
             {cart.lines.map((line) => (
-              <li key={line.courseId} className="flex items-center justify-between gap-4 p-4">
-                <div>
-                  <Link href={`/courses/${line.slug}`} className="font-semibold text-slate-900 hover:underline">
-                    {line.title}
-                  </Link>
-                  <p className="text-sm text-slate-600">
-                    <Price amount={line.price} />
-                  </p>
+              <li key={line.courseId}>
+                {/* Every line has a "Remove" button: the group's name tells screen readers which course it removes. */}
+                <div role="group" aria-labelledby={`cart-line-${line.courseId}`} className="flex items-center justify-between gap-4 p-4">
+                  <div className="min-w-0">
+                    <Link
+                      id={`cart-line-${line.courseId}`}
+                      href={`/courses/${line.slug}`}
+                      className="font-semibold text-slate-900 hover:underline"
+                    >
+                      {line.title}
+                    </Link>
+                    <p className="text-sm text-slate-600">
+                      <Price amount={line.price} />
+                    </p>
+                  </div>
+                  <ActionButton
+                    action={removeFromCartAction}
+                    fields={{ courseId: line.courseId, returnTo: "/cart" }}
+                    label="Remove"
+                    pendingLabel="Removing…"
+                    variant="ghost"
+                  />
                 </div>
-                <ActionButton
-                  action={removeFromCartAction}
-                  fields={{ courseId: line.courseId, returnTo: "/cart" }}
-                  label={`Remove`}
-                  pendingLabel="Removing…"
-                  variant="ghost"
-                />
               </li>
             ))}
           </ul>
@@ -80,9 +87,9 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
           </dl>
           {paying && (
             <section aria-labelledby="pay-heading" className="mt-6 border-t border-slate-200 pt-6">
-              <h2 id="pay-heading" className="text-base font-semibold text-slate-900">
+              <h3 id="pay-heading" className="text-base font-semibold text-slate-900">
                 Pay <Price amount={paying} /> with PayPal
-              </h2>
+              </h3>
               {cart.totals.length > 1 && (
                 <div className="mt-2 space-y-2 text-sm text-slate-600">
                   <p>

@@ -104,15 +104,18 @@ export default async function CoursePage({ params }: Props) {
                 />
               )}
               {!inCart && (
-                <div className="border-t border-slate-200 pt-4">
-                  <p className="mb-3 text-sm font-semibold text-slate-900">Buy now</p>
+                <section aria-labelledby="buy-now-heading" className="border-t border-slate-200 pt-4">
+                  <h2 id="buy-now-heading" className="text-sm font-semibold text-slate-900">
+                    Buy now
+                  </h2>
+                  <p className="mb-3 mt-1 text-xs text-slate-600">Pay for this course alone with PayPal. Your cart stays as it is.</p>
                   <PayPalCheckout
                     selection={{ kind: "course", courseId: course.id }}
                     currency={price.currency}
                     clientId={paypal.clientId}
                     sdkUrl={paypal.sdkUrl}
                   />
-                </div>
+                </section>
               )}
               {course.auditable && active !== "audit" && (
                 <>

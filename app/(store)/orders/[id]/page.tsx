@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import type { OrderStatus } from "@/db/schema";
+import type { OrderStatus, PaymentStatus } from "@/db/schema";
 import { AutoRefresh } from "@/components/checkout/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
@@ -27,6 +27,17 @@ const HEADLINES: Record<OrderStatus, { title: string; text: string; tone: "green
   expired: { title: "Checkout expired", text: "This checkout expired before it was paid; nothing was charged.", tone: "neutral" },
 };
 
+/** A pending capture has not taken the money yet, and a refused one never will. */
+const amountLabel: Record<PaymentStatus, string | null> = {
+  completed: "Amount charged",
+  partially_refunded: "Amount charged",
+  refunded: "Amount charged",
+  reversed: "Amount charged",
+  pending: "Amount pending",
+  declined: null,
+  failed: null,
+};
+
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/orders/${id}`);
@@ -43,32 +54,34 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
     <div className="mx-auto max-w-2xl">
       {settling && <AutoRefresh seconds={4} />}
       <div className="rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
-        <div className="flex items-start justify-between gap-4">
-          <div>
-            <p className="text-sm text-slate-600">Receipt</p>
-            <h1 className="mt-1 text-2xl font-bold tracking-tight text-slate-900">{headline.title}</h1>
-          </div>
-          <Badge tone={headline.tone}>{order.status.replace("_", " ")}</Badge>
-        </div>
+        {/* The badge sits on the label line so the headline keeps the full width on a phone. */}
+        <p className="flex items-center gap-2 text-sm text-slate-600">
+          Receipt <Badge tone={headline.tone}>{order.status.replace("_", " ")}</Badge>
+        </p>
+        <h1 className="mt-2 text-2xl font-bold tracking-tight text-slate-900">{headline.title}</h1>
         <p role="status" className="mt-3 text-slate-700">
           {headline.text}
         </p>
 
-        <h2 className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-600">Courses</h2>
-        <ul className="mt-2 divide-y divide-slate-200 border-y border-slate-200">
+        <h2 id="receipt-courses" className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-600">
+          Courses
+        </h2>
+        <ul aria-labelledby="receipt-courses" className="mt-2 divide-y divide-slate-200 border-y border-slate-200">
           {items.map((item) => (
             <li key={item.courseId} className="flex items-center justify-between gap-4 py-3">
               <Link href={paid ? `/learn/${item.slug}` : `/courses/${item.slug}`} className="font-medium text-slate-900 hover:underline">
                 {item.title}
               </Link>
-              <Price amount={item.price} className="text-slate-700" />
+              <Price amount={item.price} className="shrink-0 text-slate-700" />
             </li>
           ))}
         </ul>
-        <div className="mt-3 flex justify-between text-base font-bold text-slate-900">
-          <span>Total</span>
-          <Price amount={total} />
-        </div>
+        <dl className="mt-3 flex justify-between text-base font-bold text-slate-900">
+          <dt>Total</dt>
+          <dd>
+            <Price amount={total} />
+          </dd>
+        </dl>
 
         <dl className="mt-8 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
           <div>
@@ -87,9 +100,9 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
             <dt className="text-slate-600">PayPal transaction ID</dt>
             <dd className="font-mono text-slate-900">{payment?.providerCaptureId ?? "—"}</dd>
           </div>
-          {payment && (
+          {payment && amountLabel[payment.status] && (
             <div>
-              <dt className="text-slate-600">Amount charged</dt>
+              <dt className="text-slate-600">{amountLabel[payment.status]}</dt>
               <dd className="text-slate-900">
                 <Price amount={money(payment.grossMinor, payment.currency)} />
               </dd>
