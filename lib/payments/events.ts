@@ -9,7 +9,8 @@ export type NewPaymentEvent = typeof paymentEvents.$inferInsert;
  * event id, an IPN txn id + status) a second copy is not stored: `duplicate` tells the caller to do nothing.
  */
 export async function appendPaymentEvent(db: Queryable, event: NewPaymentEvent): Promise<{ id: number; duplicate: boolean }> {
-  const [row] = await db.insert(paymentEvents).values(event).onConflictDoNothing().returning({ id: paymentEvents.id });
+  // Named statement: prepared once per connection, one round trip (see lib/payments/checkout.ts).
+  const [row] = await db.insert(paymentEvents).values(event).onConflictDoNothing().returning({ id: paymentEvents.id }).prepare("append_payment_event").execute();
   if (row) return { id: row.id, duplicate: false };
   return { id: 0, duplicate: true };
 }
