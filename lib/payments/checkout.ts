@@ -129,9 +129,15 @@ export async function captureOrder(deps: CheckoutDeps, order: Order): Promise<Ca
   if (settled) return settled;
 
   const claim = await claimCapture(db, order);
-  if (claim.status !== "claimed") {
-    if (claim.status === "owned") await moveOrder(db, order, "cancelled");
-    return { ok: false, kind: "refused", orderId: order.id, message: claim.status === "owned" ? CHECKOUT_MESSAGES.allOwned : CHECKOUT_MESSAGES.otherPaymentInFlight };
+  if (claim.status === "owned") {
+    await moveOrder(db, order, "cancelled");
+    return { ok: false, kind: "refused", orderId: order.id, message: CHECKOUT_MESSAGES.allOwned };
+  }
+  if (claim.status === "in_flight") {
+    // Often the order settled meanwhile — the APPROVED webhook captured it while the buyer's browser was on
+    // its way: then the buyer simply gets the result.
+    const [current] = await db.select().from(orders).where(eq(orders.id, order.id));
+    return (current && settledResult(current)) || { ok: false, kind: "refused", orderId: order.id, message: CHECKOUT_MESSAGES.otherPaymentInFlight };
   }
 
   const requestId = `coursepay-${order.id}-capture-${claim.attempt}`;
@@ -196,7 +202,7 @@ function settledResult(order: Order): CaptureResult | null {
  * another of their orders for one of these courses is being captured or is pending. The buyer's row lock makes
  * two such claims take turns, so two tabs (or two instances) cannot both charge for the same course.
  */
-type Claim = { status: "claimed"; attempt: number } | { status: "owned" | "in_flight" };
+type Claim = { status: "claimed"; attempt: number } | { status: "owned" } | { status: "in_flight" };
 
 /** The statuses from which the state machine lets an order become "approved" (claimed). */
 const CLAIMABLE = orderStatus.enumValues.filter((status) => transition(status, "approved").ok);

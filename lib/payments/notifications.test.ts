@@ -6,7 +6,7 @@ import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { usePayments, type Instance } from "@/lib/testing/payments";
 import { addToCart } from "@/lib/cart";
-import { captureCheckout, startCheckout } from "./checkout";
+import { captureCheckout, captureOrder, startCheckout } from "./checkout";
 import { checkInvariants } from "./invariants";
 import { receiveWebhook } from "./notifications";
 
@@ -52,6 +52,18 @@ for (const engine of testEngines()) {
       expect(await activeCourses(order.user.id)).toEqual(order.courses.map((c) => c.id).sort());
       const approved = await h.db.select().from(paymentEvents).where(and(eq(paymentEvents.source, "webhook"), eq(paymentEvents.type, "CHECKOUT.ORDER.APPROVED")));
       expect(approved).toEqual([expect.objectContaining({ verified: true, orderId: order.orderId, outcome: expect.stringMatching(/^captured/) })]);
+    });
+
+    it("a buyer whose browser captures after the APPROVED webhook already did gets the completed order", async () => {
+      const deps = h.instance();
+      await h.emulator.control.webhooks.hold();
+      const order = await approvedOrder(deps, [4900]);
+      const seenByBrowser = await orderRow(order.orderId); // loaded before the webhook lands
+      await h.emulator.control.webhooks.release();
+      await h.settle();
+      expect((await orderRow(order.orderId)).status).toBe("completed");
+      expect(await captureOrder(deps, seenByBrowser)).toEqual({ ok: true, orderId: order.orderId, status: "completed" });
+      expect(await h.emulator.control.calls({ path: `/v2/checkout/orders/${order.providerOrderId}/capture` })).toHaveLength(1);
     });
 
     it("a pending capture that completes later enrolls; one that is denied fails without enrolling", async () => {
