@@ -52,7 +52,8 @@ export function AccountMenu({
         <span className="grid size-7 place-items-center rounded-full bg-brand-100 text-xs font-bold text-brand-800" aria-hidden="true">
           {name.slice(0, 1).toUpperCase()}
         </span>
-        <span className="max-w-32 truncate">{name}</span>
+        {/* On a phone only the initial shows; the name stays in the button's accessible name. */}
+        <span className="sr-only max-w-32 truncate sm:not-sr-only">{name}</span>
         <span className="sr-only">account menu</span>
       </button>
       <div id={panelId} hidden={!open} className="absolute right-0 z-10 mt-2 w-56 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">

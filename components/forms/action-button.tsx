@@ -11,12 +11,15 @@ export function ActionButton({
   action,
   fields,
   label,
+  detail,
   pendingLabel,
   variant,
 }: {
   action: (state: FormState, formData: FormData) => Promise<FormState>;
   fields: Record<string, string>;
   label: string;
+  /** Read by screen readers after the label ("Remove" → "Remove Git Basics") when several buttons look alike. */
+  detail?: string;
   pendingLabel: string;
   variant?: ButtonVariant;
 }) {
@@ -28,6 +31,7 @@ export function ActionButton({
       ))}
       <SubmitButton pendingLabel={pendingLabel} variant={variant} className="w-full">
         {label}
+        {detail && <span className="sr-only"> {detail}</span>}
       </SubmitButton>
       {state?.message && <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert>}
     </form>

@@ -45,7 +45,6 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
           <ul className="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
             {cart.lines.map((line) => (
               <li key={line.courseId}>
-                {/* Every line has a "Remove" button: the group's name tells screen readers which course it removes. */}
                 <div role="group" aria-labelledby={`cart-line-${line.courseId}`} className="flex items-center justify-between gap-4 p-4">
                   <div className="min-w-0">
                     <Link
@@ -63,6 +62,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
                     action={removeFromCartAction}
                     fields={{ courseId: line.courseId, returnTo: "/cart" }}
                     label="Remove"
+                    detail={line.title}
                     pendingLabel="Removing…"
                     variant="ghost"
                   />
