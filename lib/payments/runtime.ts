@@ -1,41 +1,18 @@
 import "server-only";
 import { getDb } from "@/db/client";
-import { PayPalClient } from "@/lib/paypal/client";
-import { payPalEnvironment, type PayPalEnvironment } from "@/lib/paypal/environment";
-import { validateIpn } from "@/lib/paypal/ipn";
-import { PayPalProvider } from "@/lib/paypal/provider";
-import { WebhookVerifier } from "@/lib/paypal/webhook-signature";
-import type { IpnDeps } from "./ipn";
-import type { NotificationDeps } from "./notifications";
-
-export type AppPaymentDeps = NotificationDeps & IpnDeps & { env: PayPalEnvironment };
+import { payPalEnvironment } from "@/lib/paypal/environment";
+import { createPaymentDeps, type PaymentDeps } from "./deps";
 
 /**
- * The app's payment dependencies: the database and the configured provider, with its webhook verifier and
- * IPN validator. Built once per configuration (the client holds the token cache, the verifier the
- * certificate cache); the admin settings page will be able to change the configuration.
+ * The app's payment dependencies, built once per configuration (the client holds the token cache, the
+ * verifier the certificate cache); the admin settings page will be able to change the configuration.
  */
-let current: { key: string; deps: AppPaymentDeps } | null = null;
+let current: { key: string; deps: PaymentDeps } | null = null;
 
-export function paymentDeps(): AppPaymentDeps {
+export function paymentDeps(): PaymentDeps {
   const env = payPalEnvironment();
   const key = [env.mode, env.apiBase, env.clientId, env.clientSecret, env.webhookId, env.businessEmail].join("\u0000");
-  if (current?.key !== key) {
-    const db = getDb();
-    const client = new PayPalClient({ env, db });
-    const verifier = new WebhookVerifier(env, client);
-    current = {
-      key,
-      deps: {
-        db,
-        env,
-        provider: new PayPalProvider(client),
-        verifyWebhook: (headers, raw) => verifier.verify(headers, raw),
-        validateIpn: (raw) => validateIpn(env, raw),
-        businessEmail: env.businessEmail,
-      },
-    };
-  }
+  if (current?.key !== key) current = { key, deps: createPaymentDeps(env, getDb()) };
   return current.deps;
 }
 

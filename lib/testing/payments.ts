@@ -13,15 +13,11 @@ import { openPostgres, type Db, type DbHandle } from "@/db/client";
 import { startEmulator, type RunningEmulator } from "@/e2e/paypal-emulator";
 import { processIpn, recordIpn } from "@/lib/payments/ipn";
 import { receiveWebhook } from "@/lib/payments/notifications";
-import type { AppPaymentDeps } from "@/lib/payments/runtime";
-import { PayPalClient } from "@/lib/paypal/client";
+import { createPaymentDeps, type PaymentDeps } from "@/lib/payments/deps";
 import { payPalEnvironment } from "@/lib/paypal/environment";
-import { validateIpn } from "@/lib/paypal/ipn";
-import { PayPalProvider } from "@/lib/paypal/provider";
-import { WebhookVerifier } from "@/lib/paypal/webhook-signature";
 import { useTestDb, type Engine } from "./db";
 
-export type Instance = AppPaymentDeps & { client: PayPalClient };
+export type Instance = PaymentDeps;
 
 export type PaymentHarness = {
   readonly db: Db;
@@ -70,17 +66,7 @@ export function usePayments(
         PAYPAL_WEBHOOK_ID: emulator!.config.webhookId,
         PAYPAL_BUSINESS_EMAIL: emulator!.config.businessEmail,
       });
-      const client = new PayPalClient({ env, db, retryBaseMs: 5, timeoutMs: clientOptions.timeoutMs ?? 3_000, maxRetries: clientOptions.maxRetries });
-      const verifier = new WebhookVerifier(env, client);
-      return {
-        db,
-        env,
-        client,
-        provider: new PayPalProvider(client),
-        verifyWebhook: (headers, raw) => verifier.verify(headers, raw),
-        validateIpn: (raw) => validateIpn(env, raw),
-        businessEmail: env.businessEmail,
-      };
+      return createPaymentDeps(env, db, { retryBaseMs: 5, timeoutMs: clientOptions.timeoutMs ?? 3_000, maxRetries: clientOptions.maxRetries });
     },
     secondPool() {
       if (t.handle.engine === "pglite" || !t.handle.url) return t.db;

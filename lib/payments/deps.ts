@@ -1,0 +1,30 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import { PayPalClient, type PayPalClientOptions } from "@/lib/paypal/client";
+import type { PayPalEnvironment } from "@/lib/paypal/environment";
+import { validateIpn } from "@/lib/paypal/ipn";
+import { PayPalProvider } from "@/lib/paypal/provider";
+import { WebhookVerifier } from "@/lib/paypal/webhook-signature";
+import type { IpnDeps } from "./ipn";
+import type { NotificationDeps } from "./notifications";
+
+export type PaymentDeps = NotificationDeps & IpnDeps & { env: PayPalEnvironment; client: PayPalClient };
+
+/**
+ * Everything the payment services need for one PayPal configuration: the database, the REST client (with its
+ * token cache), the provider adapter, the webhook verifier (with its certificate cache) and the IPN validator.
+ * The app builds one per configuration; tests and benchmarks build one per simulated app instance.
+ */
+export function createPaymentDeps(env: PayPalEnvironment, db: Db, clientOptions: Omit<PayPalClientOptions, "env" | "db"> = {}): PaymentDeps {
+  const client = new PayPalClient({ env, db, ...clientOptions });
+  const verifier = new WebhookVerifier(env, client);
+  return {
+    db,
+    env,
+    client,
+    provider: new PayPalProvider(client),
+    verifyWebhook: (headers, raw) => verifier.verify(headers, raw),
+    validateIpn: (raw) => validateIpn(env, raw),
+    businessEmail: env.businessEmail,
+  };
+}
