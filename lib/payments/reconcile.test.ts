@@ -78,9 +78,12 @@ for (const engine of testEngines()) {
         raw: { id: `WH-CRASHED-${o.orderId}`, event_type: "CHECKOUT.ORDER.APPROVED", resource_type: "checkout-order", resource: state.order },
         verified: true,
       });
-      const report = await reconcile(deps, { minAgeMs: 0 });
+      // "Now" a second later: the stored event is older than the (zero) minimum age whatever the clocks' resolution.
+      const report = await reconcile(deps, { minAgeMs: 0, now: new Date(Date.now() + 1_000) });
       expect(report.notificationsReplayed).toBeGreaterThanOrEqual(1);
       expect(await statusOf(o.orderId)).toBe("completed");
+      const [replayed] = await h.db.select().from(paymentEvents).where(eq(paymentEvents.dedupeKey, `WH-CRASHED-${o.orderId}`));
+      expect(replayed?.outcome).toMatch(/^replayed: /);
     });
 
     it("only one instance runs a sweep at a time", async () => {
