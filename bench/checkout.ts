@@ -28,15 +28,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { httpCall, percentile, root, round3, startEmulatorProcess } from "./support";
 
 // The OAuth token cache encrypts what it stores; a throw-away key is enough for a throw-away database.
 process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-checkout-encryption-key";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,10,50").split(",").map(Number);
 const DEFAULT_CHECKOUTS: Record<number, number> = { 1: 300, 10: 600, 50: 600 };
 const measuredPerSide = (level: number) => Number(process.env.BENCH_CHECKOUTS ?? DEFAULT_CHECKOUTS[level] ?? 600);
@@ -54,54 +54,10 @@ type Side = "ours" | "bare";
 // Emulator child process and plain HTTP
 // ---------------------------------------------------------------------------------------------------------------
 
-function startEmulatorChild(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "e2e/paypal-emulator/cli.ts")], {
-    cwd: root,
-    env: { ...process.env, PAYPAL_EMULATOR_PORT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (\S+)/.exec(output);
-      if (match?.[1]) resolve({ url: match[1], child });
-    });
-    child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${output}`)));
-  });
-}
-
-type HttpResult = { status: number; body: string };
-
-function httpCall(agent: Agent, base: URL, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        host: base.hostname,
-        port: base.port,
-        method,
-        path: pathname,
-        agent,
-        headers: body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        response.on("error", reject);
-      },
-    );
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
 // ---------------------------------------------------------------------------------------------------------------
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number };
 
@@ -159,7 +115,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", interrupted);
 
   try {
-    const emulator = await startEmulatorChild();
+    const emulator = await startEmulatorProcess();
     emulatorChild = emulator.child;
     const base = new URL(emulator.url);
     const control = (pathname: string, body: unknown) => httpCall(controlAgent, base, "POST", `/__emulator${pathname}`, { "content-type": "application/json" }, JSON.stringify(body));

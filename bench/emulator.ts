@@ -7,16 +7,13 @@
  * create+capture pair at 50 in flight), pair_p50_ms/pair_p99_ms (a whole pair, approve included), and
  * unloaded_p50_ms/unloaded_p99_ms (per call with one request in flight: service time without queueing).
  */
-import { spawn } from "node:child_process";
-import { Agent, request } from "node:http";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { Agent } from "node:http";
+import { httpCall, percentile, round3, startEmulatorProcess } from "./support";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 4_000);
 const WARMUP_PAIRS = 300;
 const UNLOADED_PAIRS = 500;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const ORDER = JSON.stringify({
   intent: "CAPTURE",
@@ -29,45 +26,15 @@ const ORDER = JSON.stringify({
   ],
 });
 
-function startChild(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "e2e/paypal-emulator/cli.ts")], {
-    cwd: root,
-    env: { ...process.env, PAYPAL_EMULATOR_PORT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (\S+)/.exec(output);
-      if (match?.[1]) resolve({ url: match[1], stop: () => child.kill("SIGTERM") });
-    });
-    child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${output}`)));
-  });
-}
-
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function call(base: URL, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { host: base.hostname, port: base.port, method, path: pathname, agent, headers: body ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } : headers },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
-}
+/** JSON calls unless the caller says otherwise. */
+const call = (base: URL, method: string, pathname: string, headers: Record<string, string>, body?: string) =>
+  httpCall(agent, base, method, pathname, body === undefined ? headers : { "content-type": "application/json", ...headers }, body);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const round = (value: number) => Math.round(value * 1000) / 1000;
 
 async function main(): Promise<void> {
-  const emulator = await startChild();
+  const emulator = await startEmulatorProcess();
   const base = new URL(emulator.url);
   try {
     const basic = Buffer.from("coursepay-local-client-id:coursepay-local-client-secret").toString("base64");
@@ -108,8 +75,8 @@ async function main(): Promise<void> {
     // Unloaded: one pair at a time, the emulator's own service time per call (no queueing behind other requests).
     await run(UNLOADED_PAIRS, true, 1);
     callLatencies.sort((a, b) => a - b);
-    const unloadedP50 = round(percentile(callLatencies, 50));
-    const unloadedP99 = round(percentile(callLatencies, 99));
+    const unloadedP50 = round3(percentile(callLatencies, 50));
+    const unloadedP99 = round3(percentile(callLatencies, 99));
     callLatencies.length = 0;
     pairLatencies.length = 0;
     await call(base, "POST", "/__emulator/reset", {});
@@ -124,13 +91,13 @@ async function main(): Promise<void> {
     const result = {
       concurrency: CONCURRENCY,
       pairs: PAIRS,
-      seconds: round(seconds),
+      seconds: round3(seconds),
       calls_per_s: Math.round((PAIRS * 3) / seconds),
       pairs_per_s: Math.round(PAIRS / seconds),
-      p50_ms: round(percentile(callLatencies, 50)),
-      p99_ms: round(percentile(callLatencies, 99)),
-      pair_p50_ms: round(percentile(pairLatencies, 50)),
-      pair_p99_ms: round(percentile(pairLatencies, 99)),
+      p50_ms: round3(percentile(callLatencies, 50)),
+      p99_ms: round3(percentile(callLatencies, 99)),
+      pair_p50_ms: round3(percentile(pairLatencies, 50)),
+      pair_p99_ms: round3(percentile(pairLatencies, 99)),
       unloaded_p50_ms: unloadedP50,
       unloaded_p99_ms: unloadedP99,
     };

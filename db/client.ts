@@ -42,13 +42,40 @@ export function openPostgres(url: string, options: { max?: number } = {}): DbHan
     // Money columns are bigint; drizzle maps them to numbers (all amounts are safe integers).
   });
   const parsed = new URL(url);
+  const prepare = process.env.DATABASE_PREPARE !== "false";
   return {
-    db: drizzlePostgres({ client, schema }) as unknown as Db,
+    db: drizzlePostgres({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db,
     engine: "postgres",
     url,
     describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Drizzle runs its queries through postgres.js as unnamed statements: every query with parameters is parsed
+ * again and costs two round trips. postgres.js can name and cache them per connection (`prepare: true`),
+ * halving the round trips of the payment paths; this turns it on for every query Drizzle sends, in
+ * transactions and savepoints too. DATABASE_PREPARE=false turns it off (PgBouncer in transaction mode cannot
+ * keep prepared statements).
+ */
+function preparedStatements(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, args?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { prepare: true, ...options });
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const body = args.pop() as (tx: postgres.Sql) => unknown;
+          const start = Reflect.get(target, property, target) as (...a: unknown[]) => unknown; // savepoint exists on transactions
+          return start.call(target, ...args, (tx: postgres.Sql) => body(preparedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** `dir` undefined → in-memory (tests). */

@@ -68,7 +68,7 @@ export async function grantEnrollment(
       })
       .from(orderItems)
       .where(eq(orderItems.orderId, course.orderId));
-    return db.insert(enrollments).select(bought).onConflictDoUpdate(upgrade).returning().prepare("grant_order_enrollments").execute();
+    return db.insert(enrollments).select(bought).onConflictDoUpdate(upgrade).returning();
   }
   const values = {
     userId,
@@ -78,7 +78,7 @@ export async function grantEnrollment(
     orderItemId: ("orderItemId" in grant ? grant.orderItemId : undefined) ?? null,
     status: "active" as const,
   };
-  const [row] = await db.insert(enrollments).values(values).onConflictDoUpdate(upgrade).returning().prepare("grant_enrollment").execute();
+  const [row] = await db.insert(enrollments).values(values).onConflictDoUpdate(upgrade).returning();
   return row ?? null;
 }
 

@@ -13,13 +13,6 @@ import type { PaymentProvider } from "./types";
 
 export type CheckoutDeps = { db: Db; provider: PaymentProvider };
 
-/*
- * Statements on the checkout path are named with `.prepare(name)`. Unnamed, drizzle hands each query to postgres.js
- * as an unprepared statement, which costs two round trips (describe the parameters, then execute) and a fresh parse
- * every time; named, postgres.js prepares it once per connection and then runs it in one round trip. PGlite ignores
- * the name. The same goes for the statements of fulfil(), appendPaymentEvent() and grantEnrollment().
- */
-
 /**
  * What the buyer pays for: the part of their cart in one currency, or one course ("Buy now").
  * This is all the browser may say — never a price; anything else it sends is dropped here.
@@ -76,16 +69,14 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, selectio
   await db
     .update(orders)
     .set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() })
-    .where(eq(orders.id, order.id))
-    .prepare("checkout_link_provider_order")
-    .execute();
+    .where(eq(orders.id, order.id));
   return { ok: true, orderId: order.id, providerOrderId: result.value.providerOrderId, removed: removedTitles };
 }
 
 /**
- * Our order (status `created`) and its item snapshot, in one statement — atomic without a transaction, and one
- * round trip. The prices are the ones just read from the courses table; returns the new order's id. (The two
- * inserts are CTEs of a select so that the statement can be named, see above.)
+ * Our order (status `created`) and its item snapshot, in one statement (two data-modifying CTEs) — atomic
+ * without a transaction, and one round trip. The prices are the ones just read from the courses table; returns
+ * the new order's id.
  */
 async function insertOrder(db: Db, userId: string, providerName: Order["provider"], total: Money, items: { courseId: string; title: string; price: Money }[]): Promise<string> {
   const itemRows = sql.join(
@@ -101,7 +92,7 @@ async function insertOrder(db: Db, userId: string, providerName: Order["provider
     select new_order.id, item.course_id, item.title, item.unit_price_minor, item.currency
     from new_order, (values ${itemRows}) as item (course_id, title, unit_price_minor, currency)
     returning order_id`);
-  const [row] = await db.with(newOrder, newItems).select({ orderId: newItems.orderId }).from(newItems).prepare("checkout_insert_order").execute();
+  const [row] = await db.with(newOrder, newItems).select({ orderId: newItems.orderId }).from(newItems);
   return row!.orderId;
 }
 
@@ -114,9 +105,7 @@ export async function captureCheckout(deps: CheckoutDeps, userId: string, provid
   const [order] = await deps.db
     .select()
     .from(orders)
-    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId)))
-    .prepare("checkout_order_by_provider_id")
-    .execute();
+    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId)));
   // Someone else's order looks exactly like an unknown one: nothing is revealed and nothing changes.
   if (!order || order.userId !== userId) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
   return captureOrder(deps, order);
@@ -211,7 +200,7 @@ async function claimCapture(db: Db, order: Order): Promise<Claim> {
   return db.transaction(async (tx) => {
     // NO KEY UPDATE: claims take turns, while foreign-key checks of fulfil()'s enrollment inserts (key share
     // locks on the same row) do not wait on us — FOR UPDATE here deadlocks against a concurrent fulfil().
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, order.userId)).for("no key update").prepare("claim_lock_buyer").execute();
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, order.userId)).for("no key update");
 
     // With the buyer's lock held, one statement (so it sees every claim committed before ours): the order is
     // claimed unless one of its courses is owned through another order or being paid by another order of theirs,
@@ -229,9 +218,7 @@ async function claimCapture(db: Db, order: Order): Promise<Claim> {
           notExists(otherCaptureInFlight(tx, order, courseIds)),
         ),
       )
-      .returning({ attempt: orders.captureAttempt })
-      .prepare("claim_order")
-      .execute();
+      .returning({ attempt: orders.captureAttempt });
     if (claimed) return { status: "claimed" as const, attempt: claimed.attempt };
     // Not claimed (rare): say why. Owned wins; otherwise another capture is in flight, or the order settled meanwhile
     // and the buyer's next read shows how.
@@ -314,16 +301,14 @@ async function selectedCourses(db: Db, userId: string, selection: Selection): Pr
   ).mapWith(Boolean);
   const rows =
     selection.kind === "course"
-      ? await db.select({ course: courses, owned }).from(courses).where(and(eq(courses.id, selection.courseId), paid)).prepare("checkout_course").execute()
+      ? await db.select({ course: courses, owned }).from(courses).where(and(eq(courses.id, selection.courseId), paid))
       : await db
           .select({ course: courses, owned })
           .from(cartItems)
           .innerJoin(carts, eq(carts.id, cartItems.cartId))
           .innerJoin(courses, eq(courses.id, cartItems.courseId))
           .where(and(eq(carts.userId, userId), eq(courses.currency, selection.currency), paid))
-          .orderBy(asc(cartItems.addedAt))
-          .prepare("checkout_cart")
-          .execute();
+          .orderBy(asc(cartItems.addedAt));
   return rows.map((r) => ({ ...r.course, owned: r.owned }));
 }
 

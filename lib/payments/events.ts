@@ -10,7 +10,7 @@ export type NewPaymentEvent = typeof paymentEvents.$inferInsert;
  */
 export async function appendPaymentEvent(db: Queryable, event: NewPaymentEvent): Promise<{ id: number; duplicate: boolean }> {
   // Named statement: prepared once per connection, one round trip (see lib/payments/checkout.ts).
-  const [row] = await db.insert(paymentEvents).values(event).onConflictDoNothing().returning({ id: paymentEvents.id }).prepare("append_payment_event").execute();
+  const [row] = await db.insert(paymentEvents).values(event).onConflictDoNothing().returning({ id: paymentEvents.id });
   if (row) return { id: row.id, duplicate: false };
   return { id: 0, duplicate: true };
 }

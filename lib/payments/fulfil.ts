@@ -79,27 +79,20 @@ export async function fulfil(db: Db, facts: CaptureFacts): Promise<FulfilResult>
           updatedAt: new Date(),
           closedAt: isFinal(target) || target === "completed" ? new Date() : null,
         })
-        .where(eq(orders.id, order.id))
-        .prepare("fulfil_move_order")
-        .execute(),
+        .where(eq(orders.id, order.id)),
       target === "completed" ? grantOrder(tx, order) : 0,
     ]);
     return { outcome: "applied" as const, orderId: order.id, from: order.status, to: target, enrollmentsGranted };
   });
 }
 
-/**
- * Locks the order the capture belongs to: by the provider's order id, else by our id echoed in custom_id.
- * (Hot-path statements are named: one round trip each, see lib/payments/checkout.ts.)
- */
+/** Locks the order the capture belongs to: by the provider's order id, else by our id echoed in custom_id. */
 export async function lockOrder(tx: Tx, facts: Pick<CaptureFacts, "providerOrderId" | "orderId">): Promise<Order | null> {
   const [byProviderId] = await tx
     .select()
     .from(orders)
     .where(and(eq(orders.provider, "paypal"), eq(orders.providerOrderId, facts.providerOrderId)))
-    .for("update")
-    .prepare("fulfil_lock_order")
-    .execute();
+    .for("update");
   if (byProviderId) return byProviderId;
   if (!facts.orderId || !/^[0-9a-f-]{36}$/i.test(facts.orderId)) return null;
   const [byOurId] = await tx.select().from(orders).where(eq(orders.id, facts.orderId)).for("update");
@@ -132,9 +125,7 @@ async function recordCapture(tx: Tx, order: Order, facts: CaptureFacts) {
       target: [payments.provider, payments.providerCaptureId],
       set: { status, statusReason: facts.reason, feeMinor: values.feeMinor, netMinor: values.netMinor, raw: values.raw, updatedAt: new Date() },
       setWhere: sql`${payments.status} = 'pending' and excluded.status <> 'pending'`,
-    })
-    .prepare("fulfil_record_capture")
-    .execute();
+    });
 }
 
 /**
@@ -146,7 +137,7 @@ async function grantOrder(tx: Tx, order: Order): Promise<number> {
   const bought = tx.select({ id: orderItems.courseId }).from(orderItems).where(eq(orderItems.orderId, order.id));
   const [granted] = await Promise.all([
     grantEnrollment(tx, order.userId, { orderId: order.id }, { mode: "full", source: "purchase" }),
-    tx.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, bought))).prepare("fulfil_clear_cart").execute(),
+    tx.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, bought))),
   ]);
   return granted.length;
 }

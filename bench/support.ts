@@ -1,0 +1,54 @@
+/** What the benchmarks share: the emulator in its own process, a plain keep-alive HTTP call, percentiles. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { request, type Agent } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Starts the PayPal emulator as a child process (so it does not share the measured event loop). */
+export function startEmulatorProcess(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "e2e/paypal-emulator/cli.ts")], {
+    cwd: root,
+    env: { ...process.env, PAYPAL_EMULATOR_PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (\S+)/.exec(output);
+      if (match?.[1]) resolve({ url: match[1], child, stop: () => child.kill("SIGTERM") });
+    });
+    child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${output}`)));
+  });
+}
+
+export type HttpResult = { status: number; body: string };
+
+/** One HTTP call over a keep-alive agent, the cheapest client Node has (the baseline of every benchmark). */
+export function httpCall(agent: Agent, base: URL, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path: pathname,
+        agent,
+        headers: body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        response.on("error", reject);
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
+
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export const round3 = (value: number) => Math.round(value * 1000) / 1000;
