@@ -6,10 +6,12 @@
  *    captured at PayPal directly — so PayPal emits N genuinely signed PAYMENT.CAPTURE.COMPLETED events
  *    (signed for the app's webhook id), which a local collector keeps instead of the app receiving them.
  * 3. The events, plus 20 % duplicates (some sent at the same moment as their original), are sent to
- *    POST /api/paypal/webhook with C requests in flight; each must complete its order exactly once.
+ *    POST /api/paypal/webhook with C requests in flight, round-robin over I app instances sharing the database
+ *    (a load balancer's job); each must complete its order exactly once.
  *
  * Prints a table and, as the last line, JSON: events_per_s, p50_ms, p99_ms, double_effects (must be 0).
- * Environment: BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32).
+ * Environment: BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32), BENCH_INSTANCES (default 1; more
+ * app instances show how it scales out — on a 2-core machine the sender, the app and PostgreSQL share the cores).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -34,7 +36,9 @@ import { createDatabase, dropDatabase } from "@/lib/testing/postgres-admin";
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DUPLICATE_SHARE = 0.2;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const APP_PORT = 3290;
+const ports = Array.from({ length: INSTANCES }, (_, i) => APP_PORT + i);
 const root = process.cwd();
 
 type Captured = { headers: Record<string, string>; body: Buffer; type: string };
@@ -66,7 +70,7 @@ async function main() {
   const name = `coursepay_bench_webhooks_${process.pid}`;
   const url = await createDatabase(name);
   const handle = openPostgres(url, { max: 10 });
-  let app: ReturnType<typeof spawn> | undefined;
+  const apps: ReturnType<typeof spawn>[] = [];
   try {
     await migrateDatabase(handle);
     const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator.url });
@@ -103,23 +107,26 @@ async function main() {
     if (events.length !== EVENTS) throw new Error(`expected ${EVENTS} events, collected ${events.length}`);
     console.log(`  ready in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
 
-    app = spawn(path.join(root, "node_modules/.bin/next"), ["start", "--port", String(APP_PORT)], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: url,
-        DATABASE_POOL_SIZE: "20",
-        AUTH_SECRET: "bench-auth-secret-bench-auth-secret-000",
-        COURSEPAY_SEED_DEMO: "false",
-        RECONCILE_INTERVAL_SECONDS: "0",
-        PAYPAL_ENV: "local",
-        PAYPAL_EMULATOR_URL: emulator.url,
-        PAYPAL_WEBHOOK_ID: emulator.config.webhookId,
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    await waitForApp();
+    for (const port of ports) {
+      apps.push(
+        spawn(path.join(root, "node_modules/.bin/next"), ["start", "--port", String(port)], {
+          env: {
+            ...process.env,
+            NODE_ENV: "production",
+            DATABASE_URL: url,
+            AUTH_SECRET: "bench-auth-secret-bench-auth-secret-000",
+            COURSEPAY_SEED_DEMO: "false",
+            RECONCILE_INTERVAL_SECONDS: "0",
+            PAYPAL_ENV: "local",
+            PAYPAL_EMULATOR_URL: emulator.url,
+            PAYPAL_WEBHOOK_ID: emulator.config.webhookId,
+            NEXT_TELEMETRY_DISABLED: "1",
+          },
+          stdio: ["ignore", "ignore", "inherit"],
+        }),
+      );
+    }
+    await Promise.all(ports.map(waitForApp));
 
     // The send list: every event once, plus duplicates, shuffled; half the duplicates right after their original.
     const duplicates = Math.round((EVENTS * DUPLICATE_SHARE) / (1 - DUPLICATE_SHARE));
@@ -129,8 +136,8 @@ async function main() {
       if (i % 2 === 0) sends.splice(sends.indexOf(original) + 1, 0, original);
       else sends.splice(Math.floor(Math.random() * sends.length), 0, original);
     }
-    // Warm up: the first request fetches and caches PayPal's certificate, compiles route code paths.
-    const warm = sends.splice(0, 50);
+    // Warm up every instance: its first request fetches and caches PayPal's certificate.
+    const warm = sends.splice(0, 25 * INSTANCES);
     for (const event of warm) await send(event);
 
     const latencies: number[] = [];
@@ -166,6 +173,7 @@ async function main() {
       unique_events: EVENTS,
       duplicates,
       concurrency: CONCURRENCY,
+      instances: INSTANCES,
       events_per_s: Math.round(sends.length / seconds),
       p50_ms: Number(q(0.5).toFixed(2)),
       p99_ms: Number(q(0.99).toFixed(2)),
@@ -173,14 +181,14 @@ async function main() {
       orders_completed: completed,
       double_effects: doubleEffects,
     };
-    console.log(`\n  events sent        ${sends.length} (${EVENTS} unique + ${duplicates} duplicates), ${CONCURRENCY} in flight`);
+    console.log(`\n  events sent        ${sends.length} (${EVENTS} unique + ${duplicates} duplicates), ${CONCURRENCY} in flight, ${INSTANCES} app instance(s)`);
     console.log(`  throughput         ${result.events_per_s} events/s`);
     console.log(`  latency            p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms`);
     console.log(`  orders completed   ${completed} / ${EVENTS}   captures recorded ${captures}   invariant violations ${violations.length}`);
     console.log(JSON.stringify(result));
     if (completed !== EVENTS || doubleEffects !== 0) process.exitCode = 1;
   } finally {
-    app?.kill("SIGTERM");
+    for (const app of apps) app.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 300));
     await handle.close();
     await dropDatabase(name).catch(() => {});
@@ -190,13 +198,14 @@ async function main() {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+let turn = 0;
 
 function send(event: Captured): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: "127.0.0.1",
-        port: APP_PORT,
+        port: ports[turn++ % ports.length],
         method: "POST",
         path: "/api/paypal/webhook",
         agent,
@@ -217,10 +226,10 @@ function pick(headers: Record<string, string>) {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith("paypal-") || k === "correlation-id"));
 }
 
-async function waitForApp() {
+async function waitForApp(port: number) {
   for (let i = 0; i < 120; i++) {
     try {
-      const res = await fetch(`http://127.0.0.1:${APP_PORT}/api/auth/providers`);
+      const res = await fetch(`http://127.0.0.1:${port}/api/auth/providers`);
       if (res.ok) return;
     } catch {
       // not up yet

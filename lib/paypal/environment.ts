@@ -55,8 +55,20 @@ const envSchema = z.object({
   PAYPAL_EMULATOR_URL: z.url().optional(),
 });
 
+const VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+let resolved: { key: string; value: PayPalEnvironment } | null = null;
+
+/** Resolved on every request (pages, webhooks): cached until one of the PAYPAL_* variables changes. */
 export function payPalEnvironment(env: Record<string, string | undefined> = process.env): PayPalEnvironment {
-  const parsed = envSchema.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+  const key = VARIABLES.map((name) => env[name] ?? "").join("\u0000");
+  if (resolved?.key === key) return resolved.value;
+  const value = resolve(env);
+  resolved = { key, value };
+  return value;
+}
+
+function resolve(env: Record<string, string | undefined>): PayPalEnvironment {
+  const parsed = envSchema.parse(Object.fromEntries(VARIABLES.map((name) => [name, env[name]]).filter(([, v]) => v !== undefined && v !== "")));
   const mode: PayPalMode = parsed.PAYPAL_ENV ?? (parsed.PAYPAL_CLIENT_ID ? "sandbox" : "local");
 
   if (mode === "local") {
