@@ -3,6 +3,8 @@ export async function register() {
   const { dataDir, dbHandle } = await import("./db/client");
   const { ensureSecrets } = await import("./lib/runtime-secrets");
   ensureSecrets(dataDir());
+  const { assertPayPalConfigured } = await import("./lib/paypal/environment");
+  assertPayPalConfigured();
   const { bootstrapDatabase } = await import("./db/bootstrap");
   await bootstrapDatabase();
 

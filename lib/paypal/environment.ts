@@ -104,3 +104,18 @@ function resolve(env: Record<string, string | undefined>): PayPalEnvironment {
     certHosts: mode === "live" ? ["api.paypal.com", "api-m.paypal.com"] : ["api.sandbox.paypal.com", "api-m.sandbox.paypal.com"],
   };
 }
+
+/**
+ * Fails the start of a production server that would fall back to the local emulator without being asked to:
+ * in production, local mode must be chosen explicitly (PAYPAL_ENV=local, as the end-to-end suite does).
+ */
+export function assertPayPalConfigured(env: Record<string, string | undefined> = process.env): PayPalEnvironment {
+  const resolved = payPalEnvironment(env);
+  if (env.NODE_ENV === "production" && resolved.mode === "local" && env.PAYPAL_ENV !== "local") {
+    throw new Error(
+      "No PayPal credentials: set PAYPAL_ENV=sandbox|live with PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET " +
+        "(or PAYPAL_ENV=local to use the offline emulator on purpose).",
+    );
+  }
+  return resolved;
+}
