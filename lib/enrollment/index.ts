@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { courses, enrollments, orderItems, type Enrollment } from "@/db/schema";
 import { decideEnrollment, REFUSAL_MESSAGES, type Access, type EnrollRefusal } from "./rules";
@@ -15,71 +15,51 @@ type Grant =
   | { mode: "audit"; source: "audit"; orderItemId?: undefined }
   | { mode: "full"; source: "purchase"; orderItemId: string };
 
+/** Enrollments only ever move "up": revoked → active, audit → full; an active full one is never downgraded. */
+const UPGRADE_ONLY = sql`${enrollments.status} = 'revoked' or (${enrollments.mode} = 'audit' and excluded.mode = 'full')`;
+
 /**
  * Creates or upgrades the single (user, course) enrollment in one statement, so double submits and
- * concurrent grants converge on one row. It only ever moves "up": revoked → active, audit → full;
- * an active full enrollment is never downgraded. Returns the row when it changed, null when it did not.
- *
- * With `{ orderId }` instead of a course id it grants a purchase of every course of that order at once — each
- * tied to the order item that paid for it — in one INSERT … SELECT under the same rule, and returns the rows
- * that changed.
+ * concurrent grants converge on one row, under the upgrade-only rule. Returns the row when it changed, null
+ * when it did not.
  */
-export async function grantEnrollment(db: Queryable, userId: string, courseId: string, grant: Grant): Promise<Enrollment | null>;
-export async function grantEnrollment(
-  db: Queryable,
-  userId: string,
-  order: { orderId: string },
-  grant: { mode: "full"; source: "purchase" },
-): Promise<Enrollment[]>;
-export async function grantEnrollment(
-  db: Queryable,
-  userId: string,
-  course: string | { orderId: string },
-  grant: Grant | { mode: "full"; source: "purchase" },
-): Promise<Enrollment | null | Enrollment[]> {
-  const upgrade = {
-    target: [enrollments.userId, enrollments.courseId],
-    // `excluded` is the row this grant proposed.
-    set: {
-      mode: sql`excluded.mode`,
-      source: sql`excluded.source`,
-      orderItemId: sql`excluded.order_item_id`,
-      status: "active" as const,
-      grantedAt: sql`now()`,
-      revokedAt: null,
-      revokeReason: null,
-    },
-    setWhere: sql`${enrollments.status} = 'revoked' or (${enrollments.mode} = 'audit' and excluded.mode = 'full')`,
-  };
-  if (typeof course !== "string") {
-    // Every column, in the table's order (what drizzle's INSERT … SELECT expects); defaults spelled out.
-    const bought = db
-      .select({
-        id: sql<string>`gen_random_uuid()`.as("id"),
-        userId: sql<string>`${userId}::uuid`.as("user_id"),
-        courseId: orderItems.courseId,
-        mode: sql<"full">`'full'::enrollment_mode`.as("mode"),
-        status: sql<"active">`'active'::enrollment_status`.as("status"),
-        source: sql<"purchase">`'purchase'::enrollment_source`.as("source"),
-        orderItemId: orderItems.id,
-        grantedAt: sql<Date>`now()`.as("granted_at"),
-        revokedAt: sql<null>`null::timestamptz`.as("revoked_at"),
-        revokeReason: sql<null>`null::text`.as("revoke_reason"),
-      })
-      .from(orderItems)
-      .where(eq(orderItems.orderId, course.orderId));
-    return db.insert(enrollments).select(bought).onConflictDoUpdate(upgrade).returning();
-  }
+export async function grantEnrollment(db: Queryable, userId: string, courseId: string, grant: Grant): Promise<Enrollment | null> {
   const values = {
     userId,
-    courseId: course,
+    courseId,
     mode: grant.mode,
     source: grant.source,
-    orderItemId: ("orderItemId" in grant ? grant.orderItemId : undefined) ?? null,
+    orderItemId: grant.orderItemId ?? null,
     status: "active" as const,
   };
-  const [row] = await db.insert(enrollments).values(values).onConflictDoUpdate(upgrade).returning();
+  const [row] = await db
+    .insert(enrollments)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [enrollments.userId, enrollments.courseId],
+      // `excluded` is the row this grant proposed.
+      set: { mode: sql`excluded.mode`, source: sql`excluded.source`, orderItemId: sql`excluded.order_item_id`, status: "active", grantedAt: sql`now()`, revokedAt: null, revokeReason: null },
+      setWhere: UPGRADE_ONLY,
+    })
+    .returning();
   return row ?? null;
+}
+
+/**
+ * The purchase grants of paid orders as one SQL statement, for use inside a larger one (fulfil()): a full
+ * enrollment per course of each order in `paid` (a relation with `id` = order id and `user_id`), tied to the
+ * order item that paid for it, under the same upgrade-only rule as grantEnrollment(). Returns the changed ids.
+ */
+export function purchaseGrantsSql(paid: SQL): SQL {
+  return sql`
+    insert into ${enrollments} (user_id, course_id, mode, source, order_item_id, status)
+    select paid.user_id, item.course_id, 'full', 'purchase', item.id, 'active'
+    from ${paid} as paid join ${orderItems} as item on item.order_id = paid.id
+    on conflict (user_id, course_id) do update
+      set mode = excluded.mode, source = excluded.source, order_item_id = excluded.order_item_id, status = 'active',
+          granted_at = now(), revoked_at = null, revoke_reason = null
+      where ${UPGRADE_ONLY}
+    returning ${enrollments.id}`;
 }
 
 /** Free or audit enrollment, decided by the rules against the database's course and enrollment. */

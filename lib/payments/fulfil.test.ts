@@ -1,0 +1,108 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { cartItems, carts, enrollments, orderItems, orders, payments } from "@/db/schema";
+import { addToCart } from "@/lib/cart";
+import { enroll } from "@/lib/enrollment";
+import { money } from "@/lib/money";
+import { testEngines, useTestDb } from "@/lib/testing/db";
+import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { fulfil } from "./fulfil";
+import type { CaptureFacts } from "./types";
+
+for (const engine of testEngines()) {
+  describe(`fulfil() on ${engine}`, () => {
+    const t = useTestDb(engine);
+    let seq = 0;
+
+    /** An order of two courses (49.00 + 29.00 USD), already sent to PayPal, with both courses in the cart. */
+    async function placedOrder(status: "created" | "approved" | "failed" = "approved") {
+      const user = await makeUser(t.db);
+      const courses = await Promise.all([makeCourse(t.db, { priceMinor: 4900, auditable: true }), makeCourse(t.db, { priceMinor: 2900 })]);
+      for (const c of courses) await addToCart(t.db, user.id, c.id);
+      const providerOrderId = `TESTORDER${String(++seq).padStart(8, "0")}`;
+      const [order] = await t.db.insert(orders).values({ userId: user.id, status, currency: "USD", totalMinor: 7800, provider: "paypal", providerOrderId }).returning();
+      await t.db.insert(orderItems).values(courses.map((c) => ({ orderId: order!.id, courseId: c.id, title: c.title, unitPriceMinor: c.priceMinor, currency: "USD" })));
+      return { user, courses, order: order!, providerOrderId };
+    }
+    const capture = (providerOrderId: string, overrides: Partial<CaptureFacts> = {}): CaptureFacts => ({
+      providerOrderId,
+      orderId: null,
+      captureId: `CAP${providerOrderId}`,
+      status: "COMPLETED",
+      reason: null,
+      gross: money(7800, "USD"),
+      fee: money(321, "USD"),
+      net: money(7479, "USD"),
+      raw: { id: `CAP${providerOrderId}` },
+      ...overrides,
+    });
+    const orderOf = async (id: string) => (await t.db.select().from(orders).where(eq(orders.id, id)))[0]!;
+    const activeFull = async (userId: string) =>
+      (await t.db.select().from(enrollments).where(and(eq(enrollments.userId, userId), eq(enrollments.status, "active"), eq(enrollments.mode, "full")))).length;
+    const cartOf = async (userId: string) =>
+      t.db.select().from(cartItems).innerJoin(carts, eq(carts.id, cartItems.cartId)).where(eq(carts.userId, userId));
+
+    it("completes a paid order: capture recorded, one enrollment per course, cart emptied — once", async () => {
+      const { user, order, providerOrderId, courses } = await placedOrder();
+      await enroll(t.db, user.id, courses[0]!.id, "audit"); // an audit is upgraded by the purchase
+      expect(await fulfil(t.db, capture(providerOrderId))).toEqual({ outcome: "applied", orderId: order.id, from: "approved", to: "completed", enrollmentsGranted: 2 });
+      expect(await orderOf(order.id)).toMatchObject({ status: "completed", captureStartedAt: null });
+      expect((await orderOf(order.id)).closedAt).not.toBeNull();
+      expect(await activeFull(user.id)).toBe(2);
+      expect(await cartOf(user.id)).toEqual([]);
+      expect(await fulfil(t.db, capture(providerOrderId))).toEqual({ outcome: "unchanged", orderId: order.id, status: "completed" });
+      expect(await t.db.select().from(payments).where(eq(payments.orderId, order.id))).toEqual([
+        expect.objectContaining({ status: "completed", grossMinor: 7800, feeMinor: 321, netMinor: 7479 }),
+      ]);
+    });
+
+    it("a pending capture grants nothing and keeps the order open; its completion later grants", async () => {
+      const { user, order, providerOrderId } = await placedOrder();
+      expect(await fulfil(t.db, capture(providerOrderId, { status: "PENDING", reason: "ECHECK", fee: null, net: null }))).toMatchObject({ outcome: "applied", to: "pending", enrollmentsGranted: 0 });
+      expect((await orderOf(order.id)).closedAt).toBeNull();
+      expect(await activeFull(user.id)).toBe(0);
+      expect(await cartOf(user.id)).toHaveLength(2);
+      // A late duplicate of the pending notification after completion never moves anything back.
+      await fulfil(t.db, capture(providerOrderId));
+      expect(await fulfil(t.db, capture(providerOrderId, { status: "PENDING", reason: "ECHECK", fee: null, net: null }))).toMatchObject({ outcome: "conflict", status: "completed" });
+      expect(await t.db.select().from(payments).where(eq(payments.orderId, order.id))).toEqual([expect.objectContaining({ status: "completed", feeMinor: 321 })]);
+      expect(await activeFull(user.id)).toBe(2);
+    });
+
+    it("a capture of a different amount is recorded and flagged, and grants nothing", async () => {
+      const { user, order, providerOrderId } = await placedOrder();
+      const result = await fulfil(t.db, capture(providerOrderId, { gross: money(100, "USD") }));
+      expect(result).toEqual({ outcome: "mismatch", orderId: order.id, status: "approved" });
+      expect(await orderOf(order.id)).toMatchObject({ status: "approved", attentionReason: "Captured $1.00 but the order total is $78.00" });
+      expect(await t.db.select().from(payments).where(eq(payments.orderId, order.id))).toHaveLength(1);
+      expect(await activeFull(user.id)).toBe(0);
+      expect(await fulfil(t.db, capture(`${providerOrderId}X`, { orderId: order.id, gross: money(7800, "EUR") }))).toMatchObject({ outcome: "unknown_order" });
+    });
+
+    it("facts that do not fit the order's state change nothing but the capture record", async () => {
+      const { user, order, providerOrderId } = await placedOrder("failed");
+      expect(await fulfil(t.db, capture(providerOrderId))).toMatchObject({ outcome: "conflict", status: "failed", reason: expect.stringMatching(/failed to completed/) });
+      expect((await orderOf(order.id)).status).toBe("failed");
+      expect(await activeFull(user.id)).toBe(0);
+    });
+
+    it("finds an order by our id (custom_id) only while no other PayPal order id is recorded for it", async () => {
+      const { order } = await placedOrder();
+      expect(await fulfil(t.db, capture("SOMEOTHERORDER0001", { orderId: order.id }))).toEqual({ outcome: "unknown_order" });
+      const fresh = await placedOrder();
+      await t.db.update(orders).set({ providerOrderId: null }).where(eq(orders.id, fresh.order.id));
+      expect(await fulfil(t.db, capture(fresh.providerOrderId, { orderId: fresh.order.id }))).toMatchObject({ outcome: "applied", to: "completed" });
+      expect((await orderOf(fresh.order.id)).providerOrderId).toBe(fresh.providerOrderId);
+      expect(await fulfil(t.db, capture("NOTOURS0000000001", { orderId: "not-a-uuid" }))).toEqual({ outcome: "unknown_order" });
+    });
+
+    it("concurrent calls with the same facts apply once", async () => {
+      const { user, order, providerOrderId } = await placedOrder();
+      const results = await Promise.all(Array.from({ length: 6 }, () => fulfil(t.db, capture(providerOrderId))));
+      expect(results.filter((r) => r.outcome === "applied")).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === "unchanged")).toHaveLength(5);
+      expect(await activeFull(user.id)).toBe(2);
+      expect(await t.db.select().from(payments).where(eq(payments.orderId, order.id))).toHaveLength(1);
+    });
+  });
+}
