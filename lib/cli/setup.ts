@@ -8,9 +8,15 @@ import { migrateDatabase } from "@/db/migrate";
 import { ensureSecrets } from "@/lib/runtime-secrets";
 
 export async function openDatabase() {
-  loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
-  ensureSecrets(dataDir());
-  const handle = dbHandle();
-  await migrateDatabase(handle);
-  return handle;
+  try {
+    loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
+    ensureSecrets(dataDir());
+    const handle = dbHandle();
+    await migrateDatabase(handle);
+    return handle;
+  } catch (error) {
+    // An operator reads this: the reason, not a stack trace.
+    console.error(`Cannot open the database: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
