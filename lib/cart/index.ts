@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { cartItems, carts, courses } from "@/db/schema";
 import { coursePrice } from "@/lib/catalog";
@@ -31,9 +31,10 @@ export async function addToCart(db: Queryable, userId: string, courseId: string)
   return { ok: true };
 }
 
-export async function removeFromCart(db: Queryable, userId: string, courseId: string): Promise<void> {
-  const [cart] = await db.select({ id: carts.id }).from(carts).where(eq(carts.userId, userId));
-  if (cart) await db.delete(cartItems).where(and(eq(cartItems.cartId, cart.id), eq(cartItems.courseId, courseId)));
+/** Removes one course, or several, from the user's cart; removing what is not there is harmless. */
+export async function removeFromCart(db: Queryable, userId: string, courseIds: string | string[]): Promise<void> {
+  const cart = db.select({ id: carts.id }).from(carts).where(eq(carts.userId, userId));
+  await db.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, ([] as string[]).concat(courseIds))));
 }
 
 export async function getCart(db: Queryable, userId: string): Promise<Cart> {

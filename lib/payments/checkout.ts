@@ -3,6 +3,7 @@ import { and, asc, eq, exists, inArray, ne, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "@/db/client";
 import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, users, type Course, type Order } from "@/db/schema";
+import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
 import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
@@ -310,9 +311,4 @@ async function selectedCourses(db: Db, userId: string, selection: Selection): Pr
           .where(and(eq(carts.userId, userId), eq(courses.currency, selection.currency), paid))
           .orderBy(asc(cartItems.addedAt));
   return rows.map((r) => ({ ...r.course, owned: r.owned }));
-}
-
-async function removeFromCart(db: Db, userId: string, courseIds: string[]) {
-  const cart = db.select({ id: carts.id }).from(carts).where(eq(carts.userId, userId));
-  await db.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, courseIds)));
 }
