@@ -226,10 +226,14 @@ for (const engine of testEngines()) {
       expect([a, b].filter((r) => r.ok)).toHaveLength(1);
       const captured = await h.db.select().from(payments).innerJoin(orders, eq(orders.id, payments.orderId)).where(eq(orders.userId, user.id));
       expect(captured).toHaveLength(1);
-      // The loser can be retried later: by then the course is owned and that order is cancelled without a charge.
-      const loser = a.ok ? tabB : tabA;
-      expect(await captureCheckout(deps, user.id, loser.providerOrderId)).toMatchObject({ ok: false, message: expect.stringMatching(/already own/) });
+      // The loser was told another payment is in flight, or (if the winner had already finished) that the course
+      // is already theirs. Retried, it is never charged: its order ends cancelled, and there is still one capture.
+      const [loser, loserResult] = a.ok ? [tabB, b] : [tabA, a];
+      expect(loserResult).toMatchObject({ ok: false, message: expect.stringMatching(/being processed|already own/) });
+      expect(await captureCheckout(deps, user.id, loser.providerOrderId)).toMatchObject({ ok: false, message: expect.stringMatching(/already own|cancelled/) });
       expect((await h.db.select().from(orders).where(eq(orders.id, loser.orderId)))[0]!.status).toBe("cancelled");
+      expect(await h.db.select().from(payments).innerJoin(orders, eq(orders.id, payments.orderId)).where(eq(orders.userId, user.id))).toHaveLength(1);
+      expect(await h.emulator.control.calls({ path: `/v2/checkout/orders/${loser.providerOrderId}/capture` })).toEqual([]);
     });
 
     it("another student cannot capture someone else's order, and nothing changes", async () => {
