@@ -212,12 +212,33 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex("orders_provider_order_unique").on(t.provider, t.providerOrderId),
     index("orders_user_idx").on(t.userId, t.createdAt),
+    // The admin's transaction list: newest first, keyset-paginated on (created_at, id).
+    index("orders_created_idx").on(t.createdAt.desc(), t.id.desc()),
     index("orders_status_idx").on(t.status, t.updatedAt),
     check("orders_total_positive", sql`${t.totalMinor} > 0`),
   ],
 );
 
 /** What an order bought, with the price snapshot taken when the order was created. */
+/**
+ * Every status an order has been in, written by a trigger on orders (migration 0004), so no code path can
+ * change a status without leaving a trace: the admin's timeline of an order.
+ */
+export const orderStatusChanges = pgTable(
+  "order_status_changes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    /** Null for the order's first status. */
+    fromStatus: orderStatus("from_status"),
+    toStatus: orderStatus("to_status").notNull(),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("order_status_changes_order_idx").on(t.orderId, t.id)],
+);
+
 export const orderItems = pgTable(
   "order_items",
   {
@@ -234,6 +255,8 @@ export const orderItems = pgTable(
   },
   (t) => [
     uniqueIndex("order_items_order_course_unique").on(t.orderId, t.courseId),
+    // The admin's "course" filter.
+    index("order_items_course_idx").on(t.courseId, t.orderId),
     check("order_items_price_positive", sql`${t.unitPriceMinor} > 0`),
   ],
 );
@@ -355,6 +378,9 @@ export const enrollments = pgTable(
  * Written before anything acts on the payload. A trigger (migration 0001) refuses DELETE and any UPDATE
  * that touches the payload; only the processing columns may be filled in afterwards.
  */
+/** Where a payload names the PayPal payer; queries must repeat this expression exactly to use its index. */
+export const PAYER_ID_SQL = sql.raw(`coalesce(raw->'payer'->>'payer_id', raw->'resource'->'payer'->>'payer_id', raw->>'payer_id')`);
+
 export const paymentEvents = pgTable(
   "payment_events",
   {
@@ -380,6 +406,10 @@ export const paymentEvents = pgTable(
   (t) => [
     uniqueIndex("payment_events_dedupe_unique").on(t.provider, t.source, t.dedupeKey),
     index("payment_events_order_idx").on(t.orderId, t.receivedAt),
+    // The admin's search by PayPal payer id: in an order response, a webhook's resource, or an IPN post.
+    index("payment_events_payer_idx")
+      .on(sql`(${PAYER_ID_SQL})`)
+      .where(sql`(${PAYER_ID_SQL}) is not null`),
   ],
 );
 
@@ -414,7 +444,10 @@ export const adminAuditLog = pgTable(
     details: jsonb("details"),
     createdAt: createdAt(),
   },
-  (t) => [index("admin_audit_log_created_idx").on(t.createdAt)],
+  (t) => [
+    index("admin_audit_log_created_idx").on(t.createdAt),
+    index("admin_audit_log_target_idx").on(t.targetType, t.targetId, t.createdAt),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
@@ -425,6 +458,8 @@ export type Payment = typeof payments.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
 export type Enrollment = typeof enrollments.$inferSelect;
 export type PaymentEvent = typeof paymentEvents.$inferSelect;
+export type OrderStatusChange = typeof orderStatusChanges.$inferSelect;
+export type AdminAuditEntry = typeof adminAuditLog.$inferSelect;
 
 export type OrderStatus = (typeof orderStatus.enumValues)[number];
 export type PaymentStatus = (typeof paymentStatus.enumValues)[number];

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { adminAuditLog, orderItems, orders, payments, refundItems, refunds, type Order, type Payment } from "@/db/schema";
+import { orderItems, orders, payments, refundItems, refunds, type Order, type Payment } from "@/db/schema";
+import { recordAdminAction } from "@/lib/admin/audit";
 import { revokeForOrderItems } from "@/lib/enrollment";
 import { log } from "@/lib/log";
 import { formatMoney, money } from "@/lib/money";
@@ -198,12 +199,12 @@ export async function requestRefund(deps: CheckoutDeps, request: RefundRequest):
       .values({ paymentId: payment.id, provider: "paypal", status: "pending", amountMinor, currency: payment.currency, reason: request.reason ?? null, requestedBy: request.actorId })
       .returning({ id: refunds.id });
     await tx.insert(refundItems).values(chosen.map((item) => ({ refundId: row!.id, orderItemId: item.id, amountMinor: item.amountMinor })));
-    await tx.insert(adminAuditLog).values({
-      actorId: request.actorId,
-      action: "refund.requested",
-      targetType: "order",
-      targetId: order.id,
-      details: { refundId: row!.id, courseIds: chosen.map((i) => i.courseId), amountMinor, currency: payment.currency, reason: request.reason ?? null },
+    await recordAdminAction(tx, request.actorId, "refund.requested", { type: "order", id: order.id }, {
+      refundId: row!.id,
+      courseIds: chosen.map((i) => i.courseId),
+      amountMinor,
+      currency: payment.currency,
+      reason: request.reason ?? null,
     });
     return { ok: true as const, refundId: row!.id, payment, amount: money(amountMinor, payment.currency) };
   });
