@@ -153,6 +153,19 @@ export async function queryRows<T extends Record<string, unknown>>(db: Queryable
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * Whether `error` is PostgreSQL's unique violation (23505) of the named constraint. Drizzle wraps driver errors
+ * (the original is its `cause`), and the drivers name the constraint differently (postgres.js:
+ * `constraint_name`; PGlite: `constraint`); this is the only place that knows.
+ */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const pg = e as Error & { code?: unknown; constraint?: unknown; constraint_name?: unknown };
+    if (pg.code === "23505") return (pg.constraint_name ?? pg.constraint) === constraint;
+  }
+  return false;
+}
+
 const heldLocks = new Set<number>();
 
 /**

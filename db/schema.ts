@@ -379,7 +379,7 @@ export const enrollments = pgTable(
  * that touches the payload; only the processing columns may be filled in afterwards.
  */
 /** Where a payload names the PayPal payer; queries must repeat this expression exactly to use its index. */
-export const PAYER_ID_SQL = sql.raw(`coalesce(raw->'payer'->>'payer_id', raw->'resource'->'payer'->>'payer_id', raw->>'payer_id')`);
+export const PAYER_ID_SQL = sql.raw(`coalesce(raw->'payer'->>'payer_id', raw->'resource'->'payer'->>'payer_id', raw->'fields'->>'payer_id')`);
 
 export const paymentEvents = pgTable(
   "payment_events",
@@ -406,7 +406,7 @@ export const paymentEvents = pgTable(
   (t) => [
     uniqueIndex("payment_events_dedupe_unique").on(t.provider, t.source, t.dedupeKey),
     index("payment_events_order_idx").on(t.orderId, t.receivedAt),
-    // The admin's search by PayPal payer id: in an order response, a webhook's resource, or an IPN post.
+    // The admin's search by PayPal payer id: in an order response, a webhook's resource, or an IPN post's fields.
     index("payment_events_payer_idx")
       .on(sql`(${PAYER_ID_SQL})`)
       .where(sql`(${PAYER_ID_SQL}) is not null`),

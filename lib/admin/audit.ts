@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { adminAuditLog, users, type AdminAuditEntry } from "@/db/schema";
 
@@ -28,7 +28,8 @@ export async function recordAdminAction(
 }
 
 export type AuditLine = AdminAuditEntry & { actorEmail: string | null };
-export type AuditCursor = { createdAt: Date; id: number };
+/** Ids grow with time; paging on the id alone is exact (a timestamp cursor would lose microseconds in JS). */
+export type AuditCursor = { id: number };
 
 /** Newest first, keyset-paginated; optionally the lines about one target (an order's refunds and checks). */
 export async function listAuditLog(
@@ -44,14 +45,12 @@ export async function listAuditLog(
     .where(
       and(
         options.target ? and(eq(adminAuditLog.targetType, options.target.type), eq(adminAuditLog.targetId, options.target.id)) : undefined,
-        before
-          ? or(lt(adminAuditLog.createdAt, before.createdAt), and(eq(adminAuditLog.createdAt, before.createdAt), lt(adminAuditLog.id, before.id)))
-          : undefined,
+        before ? lt(adminAuditLog.id, before.id) : undefined,
       ),
     )
-    .orderBy(desc(adminAuditLog.createdAt), desc(adminAuditLog.id))
+    .orderBy(desc(adminAuditLog.id))
     .limit(limit + 1);
   const lines = rows.slice(0, limit).map((r) => ({ ...r.line, actorEmail: r.actorEmail }));
   const last = lines.at(-1);
-  return { lines, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return { lines, next: rows.length > limit && last ? { id: last.id } : null };
 }

@@ -3,9 +3,11 @@ import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
 import { withSessionLock } from "@/db/client";
 import { orders, paymentEvents, payments, refunds } from "@/db/schema";
+import { recordAdminAction } from "@/lib/admin/audit";
 import { log } from "@/lib/log";
 import { money } from "@/lib/money";
 import { interpretWebhook, webhookEnvelopeSchema } from "@/lib/paypal/webhook-events";
+import type { CheckoutDeps } from "./checkout";
 import { processIpn, type IpnDeps } from "./ipn";
 import { applyNotification } from "./notifications";
 import { sendRefund } from "./refunds";
@@ -121,3 +123,17 @@ export function startReconcileLoop(handle: DbHandle, getDeps: () => IpnDeps, int
   return () => clearInterval(timer);
 }
 
+
+export type CheckResult = { ok: true; result: SyncResult } | { ok: false; message: string };
+
+/**
+ * An admin's "Check with PayPal": one order brought in line with PayPal now, through the same syncOrder() as the
+ * sweep. The audit line records what the check found; the changes themselves are syncOrder's own transactions.
+ */
+export async function checkOrderNow(deps: CheckoutDeps, orderId: string, actorId: string): Promise<CheckResult> {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order) return { ok: false, message: "This order does not exist." };
+  const result = await syncOrder(deps, order);
+  await recordAdminAction(deps.db, actorId, "order.reconciled", { type: "order", id: order.id }, { from: result.from, to: result.to, note: result.note });
+  return { ok: true, result };
+}

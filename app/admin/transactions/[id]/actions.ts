@@ -1,0 +1,56 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { requireAdmin } from "@/lib/auth/session";
+import { formFields, malformed, type FormState } from "@/lib/forms";
+import { checkOrderNow } from "@/lib/payments/reconcile";
+import { requestRefund } from "@/lib/payments/refunds";
+import { paymentDeps } from "@/lib/payments/runtime";
+
+const refundInput = z.discriminatedUnion("scope", [
+  z.object({ scope: z.literal("all"), orderId: z.uuid(), reason: z.string().trim().max(200).optional() }),
+  z.object({
+    scope: z.literal("courses"),
+    orderId: z.uuid(),
+    courseIds: z.array(z.uuid()).min(1, { error: "Choose at least one course to refund." }).max(100),
+    reason: z.string().trim().max(200).optional(),
+  }),
+]);
+
+/** Refunds the whole order or the chosen courses; a second click finds them refunded and changes nothing. */
+export async function refundAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const admin = await requireAdmin();
+  const parsed = refundInput.safeParse({ ...formFields(formData), courseIds: formData.getAll("courseId") });
+  if (!parsed.success) {
+    const choose = parsed.error.issues.find((i) => i.path[0] === "courseIds");
+    return choose ? { ok: false, message: choose.message } : malformed;
+  }
+  const input = parsed.data;
+  const result = await requestRefund(await paymentDeps(), {
+    orderId: input.orderId,
+    courseIds: input.scope === "all" ? "all" : input.courseIds,
+    actorId: admin.id,
+    reason: input.reason || undefined,
+  });
+  revalidatePath(`/admin/transactions/${input.orderId}`);
+  if (!result.ok) return { ok: false, message: result.message };
+  return {
+    ok: true,
+    message: result.status === "completed" ? "Refunded. The buyer no longer has access to the refunded courses." : "Refund sent; PayPal reports it pending. This page will show when it completes.",
+  };
+}
+
+const orderInput = z.object({ orderId: z.uuid() });
+
+/** "Check with PayPal": this order reconciled now, with what was found. */
+export async function checkWithPayPalAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const admin = await requireAdmin();
+  const parsed = orderInput.safeParse(formFields(formData));
+  if (!parsed.success) return malformed;
+  const checked = await checkOrderNow(await paymentDeps(), parsed.data.orderId, admin.id);
+  revalidatePath(`/admin/transactions/${parsed.data.orderId}`);
+  if (!checked.ok) return { ok: false, message: checked.message };
+  const { from, to, note } = checked.result;
+  return { ok: true, message: from === to ? `No change (${to.replace("_", " ")}): ${note}.` : `Updated from ${from.replace("_", " ")} to ${to.replace("_", " ")}: ${note}.` };
+}

@@ -1,0 +1,233 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { CopyButton } from "@/components/admin/copy-button";
+import { DateTime } from "@/components/admin/date-time";
+import { OrderStatusBadge } from "@/components/admin/order-status-badge";
+import { RefundForm } from "@/components/admin/refund-form";
+import { ActionButton } from "@/components/forms/action-button";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Price } from "@/components/ui/price";
+import { findTransaction, type RawEvent } from "@/lib/admin/transaction-detail";
+import { tabOf } from "@/lib/admin/transactions";
+import { requireAdmin } from "@/lib/auth/session";
+import { formatMoney } from "@/lib/money";
+import { checkWithPayPalAction, refundAction } from "./actions";
+
+export const metadata: Metadata = { title: "Transaction" };
+
+const SOURCE_LABELS: Record<RawEvent["source"], string> = { api: "API response", webhook: "Webhook", ipn: "IPN" };
+
+export default async function TransactionPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin();
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const detail = await findTransaction(getDb(), id);
+  if (!detail) notFound();
+  const { order, buyer, items, payment, refunds, timeline, events } = detail;
+  const refundable = items.filter((i) => i.refund === null);
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <Link href={`/admin/transactions?tab=${tabOf(order.status)}`} className="text-sm font-medium text-brand-800 hover:underline">
+          ← Transactions
+        </Link>
+        <div className="mt-2 flex flex-wrap items-center gap-3">
+          <h1 className="text-3xl font-bold tracking-tight text-slate-900">
+            <Price amount={detail.total} /> <span className="text-lg font-medium text-slate-600">from {buyer.name}</span>
+          </h1>
+          <OrderStatusBadge status={order.status} />
+        </div>
+      </div>
+
+      {order.attentionReason && (
+        <Alert tone="error" title="Needs attention">
+          {order.attentionReason}
+        </Alert>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Section title="Summary" className="lg:col-span-2">
+          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+            <Fact term="Our order id" mono>{order.id}</Fact>
+            <Fact term="Created"><DateTime value={order.createdAt} /></Fact>
+            <Fact term="PayPal order id" mono>{order.providerOrderId ?? "—"}</Fact>
+            <Fact term="Closed">{order.closedAt ? <DateTime value={order.closedAt} /> : "—"}</Fact>
+            <Fact term="PayPal capture id" mono>{payment?.providerCaptureId ?? "—"}</Fact>
+            <Fact term="Capture status">{payment ? `${payment.status.replace("_", " ")}${payment.statusReason ? ` (${payment.statusReason})` : ""}` : "—"}</Fact>
+            <Fact term="PayPal payer id" mono>{detail.payerId ?? "—"}</Fact>
+            <Fact term="Fee / net">
+              {payment?.feeMinor != null && payment.netMinor != null
+                ? `${formatMoney({ minor: payment.feeMinor, currency: detail.total.currency })} / ${formatMoney({ minor: payment.netMinor, currency: detail.total.currency })}`
+                : "—"}
+            </Fact>
+          </dl>
+        </Section>
+
+        <Section title="Buyer">
+          <p className="font-medium text-slate-900">{buyer.name}</p>
+          <p className="text-sm text-slate-700">{buyer.email}</p>
+          <Link href={`/admin/transactions?tab=finished&q=${encodeURIComponent(buyer.email)}`} className="mt-3 inline-block text-sm font-medium text-brand-800 hover:underline">
+            All of this buyer&apos;s transactions
+          </Link>
+        </Section>
+      </div>
+
+      <Section title="Courses">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">Courses in this order</caption>
+          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+            <tr>
+              <th scope="col" className="py-2 pr-4">Course</th>
+              <th scope="col" className="py-2 pr-4 text-right">Price</th>
+              <th scope="col" className="py-2 pr-4">Refund</th>
+              <th scope="col" className="py-2">Buyer&apos;s access</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {items.map((item) => (
+              <tr key={item.id}>
+                <td className="py-2 pr-4 font-medium text-slate-900">{item.title}</td>
+                <td className="py-2 pr-4 text-right"><Price amount={item.price} /></td>
+                <td className="py-2 pr-4">{item.refund ? <Badge tone={item.refund === "completed" ? "neutral" : "amber"}>{`refund ${item.refund}`}</Badge> : "—"}</td>
+                <td className="py-2">
+                  {item.enrollment ? (
+                    <Badge tone={item.enrollment.status === "active" ? "green" : "neutral"}>{`${item.enrollment.mode} · ${item.enrollment.status}`}</Badge>
+                  ) : (
+                    "not enrolled"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Section title="Refund">
+          {detail.refundable ? (
+            <RefundForm
+              orderId={order.id}
+              currency={detail.total.currency}
+              courses={refundable.map((i) => ({ courseId: i.courseId, title: i.title, price: formatMoney(i.price), priceMinor: i.price.minor }))}
+              action={refundAction}
+            />
+          ) : (
+            <p className="text-sm text-slate-600">
+              {refunds.length > 0 && refundable.length === 0 ? "Every course of this order has been refunded." : "Only paid orders can be refunded."}
+            </p>
+          )}
+          {refunds.length > 0 && (
+            <ul className="mt-4 divide-y divide-slate-100 border-t border-slate-200 text-sm">
+              {refunds.map((r) => (
+                <li key={r.id} className="flex flex-wrap justify-between gap-2 py-2">
+                  <span>
+                    <Price amount={r.amount} className="font-medium" /> <Badge tone={r.status === "completed" ? "green" : r.status === "pending" ? "amber" : "red"}>{r.status}</Badge>
+                    {r.reason && <span className="text-slate-600"> — {r.reason}</span>}
+                  </span>
+                  <span className="text-slate-600">
+                    {r.requestedBy ? `by ${r.requestedBy}` : "at PayPal"} · <DateTime value={r.createdAt} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+
+        <Section title="Check with PayPal">
+          <p className="mb-4 text-sm text-slate-600">
+            Asks PayPal for this order&apos;s current state and applies anything we missed (a capture, a refund, a reversal) — the same repair the
+            reconciliation sweep runs every few minutes.
+          </p>
+          <ActionButton action={checkWithPayPalAction} fields={{ orderId: order.id }} label="Check with PayPal" pendingLabel="Asking PayPal…" variant="secondary" />
+        </Section>
+      </div>
+
+      <Section title="Timeline">
+        <ol className="space-y-3 border-l-2 border-slate-200 pl-4 text-sm">
+          {timeline.map((entry, index) => (
+            <li key={index} className="relative">
+              <span aria-hidden="true" className="absolute -left-[1.4rem] top-1.5 size-2.5 rounded-full bg-brand-700" />
+              <span className="font-medium text-slate-900">{entry.text}</span> <span className="text-slate-600">· <DateTime value={entry.at} /></span>
+            </li>
+          ))}
+        </ol>
+      </Section>
+
+      <section aria-labelledby="raw-heading" className="space-y-4">
+        <h2 id="raw-heading" className="text-xl font-semibold text-slate-900">
+          Raw PayPal variables <span className="text-sm font-normal text-slate-600">({events.length} {events.length === 1 ? "message" : "messages"}, oldest first)</span>
+        </h2>
+        {events.length === 0 && <p className="text-sm text-slate-600">PayPal has sent nothing about this order yet.</p>}
+        {events.map((event, index) => (
+          <details key={event.id} open={index === events.length - 1} className="rounded-xl border border-slate-200 bg-white">
+            <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-4 py-3 text-sm">
+              <Badge tone={event.source === "api" ? "blue" : "brand"}>{SOURCE_LABELS[event.source]}</Badge>
+              <span className="font-mono font-medium text-slate-900">{event.type}</span>
+              {event.httpStatus !== null && <span className="text-slate-600">HTTP {event.httpStatus}</span>}
+              {event.verified !== null && <Badge tone={event.verified ? "green" : "red"}>{event.verified ? "verified" : "not verified"}</Badge>}
+              {event.outcome && <span className="text-slate-600">→ {event.outcome}</span>}
+              <span className="ml-auto text-slate-600">
+                <DateTime value={event.receivedAt} />
+              </span>
+            </summary>
+            <div className="space-y-4 border-t border-slate-200 p-4">
+              <div className="overflow-x-auto">
+                <table className="min-w-full text-xs">
+                  <caption className="sr-only">{`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`}</caption>
+                  <thead className="text-left font-semibold uppercase tracking-wide text-slate-600">
+                    <tr>
+                      <th scope="col" className="py-1 pr-4">Variable</th>
+                      <th scope="col" className="py-1">Value</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100 font-mono">
+                    {event.fields.map((f) => (
+                      <tr key={f.path}>
+                        <th scope="row" className="whitespace-nowrap py-1 pr-4 text-left font-normal text-slate-700">{f.path || "(value)"}</th>
+                        <td className="break-all py-1 text-slate-900">{f.value}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div>
+                <div className="flex items-center justify-between">
+                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Raw JSON</h3>
+                  <CopyButton text={event.json} label="Copy JSON" />
+                </div>
+                <pre className="mt-2 max-h-96 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{event.json}</pre>
+              </div>
+            </div>
+          </details>
+        ))}
+      </section>
+    </div>
+  );
+}
+
+function Section({ title, className = "", children }: { title: string; className?: string; children: ReactNode }) {
+  const id = `section-${title.toLowerCase().replace(/\W+/g, "-")}`;
+  return (
+    <section aria-labelledby={id} className={`rounded-xl border border-slate-200 bg-white p-5 ${className}`}>
+      <h2 id={id} className="mb-4 text-lg font-semibold text-slate-900">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function Fact({ term, mono, children }: { term: string; mono?: boolean; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-600">{term}</dt>
+      <dd className={`mt-0.5 break-all text-slate-900 ${mono ? "font-mono text-xs" : ""}`}>{children}</dd>
+    </div>
+  );
+}
