@@ -212,8 +212,11 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex("orders_provider_order_unique").on(t.provider, t.providerOrderId),
     index("orders_user_idx").on(t.userId, t.createdAt),
-    // The admin's transaction list: newest first, keyset-paginated on (created_at, id).
-    index("orders_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    // The admin's transaction list: newest first (a backward scan), keyset-paginated on (created_at, id).
+    // Ascending on purpose: "DESC NULLS LAST" would not match ORDER BY … DESC (which is NULLS FIRST).
+    index("orders_created_idx").on(t.createdAt, t.id),
+    // The tab counts under a date range: only the tab's statuses in the range are visited.
+    index("orders_status_created_idx").on(t.status, t.createdAt),
     index("orders_status_idx").on(t.status, t.updatedAt),
     check("orders_total_positive", sql`${t.totalMinor} > 0`),
   ],

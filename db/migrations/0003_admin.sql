@@ -10,5 +10,6 @@ ALTER TABLE "order_status_changes" ADD CONSTRAINT "order_status_changes_order_id
 CREATE INDEX "order_status_changes_order_idx" ON "order_status_changes" USING btree ("order_id","id");--> statement-breakpoint
 CREATE INDEX "admin_audit_log_target_idx" ON "admin_audit_log" USING btree ("target_type","target_id","created_at");--> statement-breakpoint
 CREATE INDEX "order_items_course_idx" ON "order_items" USING btree ("course_id","order_id");--> statement-breakpoint
-CREATE INDEX "orders_created_idx" ON "orders" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "orders_created_idx" ON "orders" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "orders_status_created_idx" ON "orders" USING btree ("status","created_at");--> statement-breakpoint
 CREATE INDEX "payment_events_payer_idx" ON "payment_events" USING btree ((coalesce(raw->'payer'->>'payer_id', raw->'resource'->'payer'->>'payer_id', raw->'fields'->>'payer_id'))) WHERE (coalesce(raw->'payer'->>'payer_id', raw->'resource'->'payer'->>'payer_id', raw->'fields'->>'payer_id')) is not null;

@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible, visit } from "./support/a11y";
+import { signIn, signOut, signUp } from "./support/auth";
+import { E2E } from "./support/env";
+import { cancelInPopup, captureOf, openPayPal, payWithPayPal } from "./support/paypal";
+
+const IDEMPOTENT = { slug: "idempotent-apis", title: "Designing Idempotent APIs" };
+const POSTGRES = { slug: "postgresql-for-app-developers", title: "PostgreSQL for Application Developers" };
+const WEBHOOKS = { slug: "webhooks-that-never-lose-an-event", title: "Webhooks That Never Lose an Event" };
+
+/** Shared by the serial tests below: one student's history, as the admin will find it. */
+const state = { student: { email: "", password: "" }, paypalOrderId: "", orderUrl: "" };
+
+async function addToCart(page: Page, slug: string) {
+  await visit(page, `/courses/${slug}`);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "This course is in your cart" })).toBeVisible();
+}
+
+async function asAdmin(page: Page) {
+  await signIn(page, E2E.adminEmail, E2E.adminPassword);
+}
+
+/** The value of one raw PayPal variable in the detail page's key/value tables. */
+const rawVariable = (page: Page, path: string) => page.getByRole("rowheader", { name: path, exact: true }).first().locator("xpath=following-sibling::td[1]");
+
+const tab = (page: Page, name: "Finished" | "Unfinished") => page.getByRole("navigation", { name: "Transaction status" }).getByRole("link", { name: new RegExp(`^${name}`) });
+const rows = (page: Page) => page.getByRole("table", { name: /transactions$/ }).locator("tbody tr");
+
+test.describe.serial("admin dashboard", () => {
+  test("a paid and a cancelled checkout land in Finished and Unfinished, with every raw PayPal variable", async ({ page }) => {
+    const student = await signUp(page, "Audited Student");
+    state.student = student;
+    await addToCart(page, IDEMPOTENT.slug);
+    await addToCart(page, POSTGRES.slug);
+    await visit(page, "/cart");
+    state.paypalOrderId = await payWithPayPal(page);
+    await expect(page.getByRole("heading", { level: 1, name: "Payment received — you are enrolled" })).toBeVisible();
+
+    // A second checkout, abandoned at PayPal.
+    await visit(page, `/courses/${WEBHOOKS.slug}`);
+    await cancelInPopup(await openPayPal(page, page.getByRole("region", { name: "Buy now" })));
+    await expect(page.getByRole("status").filter({ hasText: "Nothing was charged" })).toBeVisible();
+    await signOut(page);
+
+    await asAdmin(page);
+    await visit(page, "/admin/transactions");
+    await expect(tab(page, "Finished")).toHaveAttribute("aria-current", "page");
+    await page.getByRole("searchbox", { name: "Search" }).fill(student.email);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first()).toContainText(`${IDEMPOTENT.title}, ${POSTGRES.title}`);
+    await expect(rows(page).first()).toContainText("$128.00");
+    await expect(rows(page).first()).toContainText("completed");
+    await expect(rows(page).first()).toContainText(state.paypalOrderId);
+    await expect(tab(page, "Finished")).toContainText("1");
+    await expect(tab(page, "Unfinished")).toContainText("1");
+    await expectAccessible(page);
+
+    await tab(page, "Unfinished").click();
+    await expect(tab(page, "Unfinished")).toHaveAttribute("aria-current", "page");
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first()).toContainText(WEBHOOKS.title);
+    await expect(rows(page).first()).toContainText("cancelled");
+    await expectAccessible(page);
+
+    await tab(page, "Finished").click();
+    await rows(page).first().getByRole("link").first().click();
+    await expect(page).toHaveURL(/\/admin\/transactions\/[0-9a-f-]{36}$/);
+    state.orderUrl = new URL(page.url()).pathname;
+    const capture = await captureOf(state.paypalOrderId);
+    await expect(rawVariable(page, "purchase_units[0].payments.captures[0].status")).toHaveText("COMPLETED");
+    await expect(rawVariable(page, "purchase_units[0].payments.captures[0].id")).toHaveText(capture.id);
+    await expect(page.getByRole("list").filter({ hasText: "Payment completed" })).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("refunding one course of a two-course order takes away that course only", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, state.orderUrl);
+    const refund = page.getByRole("region", { name: "Refund" });
+    await refund.getByRole("checkbox", { name: POSTGRES.title }).check();
+    await refund.getByRole("button", { name: "Refund selected courses…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Refund $79.00?" });
+    await expect(dialog).toBeVisible();
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: "Confirm refund" }).click();
+    await expect(refund.getByRole("status").filter({ hasText: "Refunded." })).toBeVisible();
+
+    const courses = page.getByRole("table", { name: "Courses in this order" });
+    await expect(courses.getByRole("row", { name: new RegExp(POSTGRES.title) })).toContainText("refund completed");
+    await expect(courses.getByRole("row", { name: new RegExp(POSTGRES.title) })).toContainText("full · revoked");
+    await expect(courses.getByRole("row", { name: new RegExp(IDEMPOTENT.title) })).toContainText("full · active");
+    // A second attempt has nothing left to refund for that course.
+    await expect(refund.getByRole("checkbox", { name: POSTGRES.title })).toHaveCount(0);
+    await expect(page.getByRole("main").getByText("partially refunded", { exact: true }).first()).toBeVisible();
+    await signOut(page);
+
+    await signIn(page, state.student.email, state.student.password);
+    await visit(page, "/my/courses");
+    const mine = page.getByRole("main").getByRole("listitem");
+    await expect(mine).toHaveCount(1);
+    await expect(mine.first()).toContainText(IDEMPOTENT.title);
+    expect((await page.goto(`/learn/${POSTGRES.slug}`))?.status()).toBe(403);
+    expect((await page.goto(`/learn/${IDEMPOTENT.slug}`))?.status()).toBe(200);
+  });
+
+  test("the CSV export downloads exactly the filtered rows", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, `/admin/transactions?tab=finished&q=${encodeURIComponent(state.student.email)}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^coursepay-transactions-finished-.*\.csv$/);
+    const lines = readFileSync((await download.path())!, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("created_at,order_id,status,buyer_email,buyer_name,courses,amount,amount_minor,currency,paypal_order_id,paypal_capture_id");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`,partially_refunded,${state.student.email},Audited Student,`);
+    expect(lines[1]).toContain(`,128.00,12800,USD,${state.paypalOrderId},`);
+  });
+
+  test("the overview and the audit log show the business and who did what", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, "/admin");
+    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+    await expect(page.getByRole("img", { name: /^USD revenue over 30 days/ })).toBeVisible();
+    await visit(page, "/admin/audit");
+    await expect(page.getByRole("main")).toContainText(E2E.adminEmail);
+    await expect(page.getByRole("main")).toContainText(/refund/i);
+  });
+
+  test("students get a 403 on every admin page and export", async ({ page }) => {
+    await signIn(page, state.student.email, state.student.password);
+    for (const path of ["/admin", "/admin/transactions", state.orderUrl, "/admin/transactions/export?tab=finished", "/admin/courses", "/admin/courses/new", "/admin/settings/payments", "/admin/audit"]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(403);
+    }
+  });
+});
