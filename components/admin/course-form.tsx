@@ -1,0 +1,172 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useState } from "react";
+import { createCourseAction, updateCourseAction } from "@/app/admin/courses/actions";
+import { CheckboxField, Field, SelectField, TextAreaField } from "@/components/forms/field";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { Alert } from "@/components/ui/alert";
+import { buttonClass } from "@/components/ui/button";
+import { COURSE_LIMITS, slugify } from "@/lib/catalog/course-fields";
+import { exponent, isCurrencyCode } from "@/lib/money";
+
+export type CurrencyOption = { code: string; accepted: boolean };
+
+/** The parts of the form that react to what is typed: the slug suggestion, the price's currency, "Free". */
+const live = (values: Record<string, string>) => ({ title: values.title ?? "", currency: values.currency ?? "", free: values.free === "on" });
+
+function priceHint(currency: string, free: boolean): string {
+  const unchanged = "Existing orders keep the price they were placed at; a new price applies to new checkouts only.";
+  if (free) return `Free courses have no price. ${unchanged}`;
+  if (!isCurrencyCode(currency)) return unchanged;
+  const format = exponent(currency) === 0 ? `${currency} has no decimals: a whole amount such as 1200.` : `In ${currency}, e.g. 49.00.`;
+  return `${format} ${unchanged}`;
+}
+
+/** Creates a course (no `courseId`) or edits one; the server action validates everything again. */
+export function CourseForm({
+  courseId,
+  initial,
+  currencies,
+}: {
+  courseId?: string;
+  initial: Record<string, string>;
+  currencies: CurrencyOption[];
+}) {
+  const [state, action] = useActionState(courseId ? updateCourseAction : createCourseAction, null);
+  const values = state?.values ?? initial;
+  const errors = state?.fieldErrors ?? {};
+
+  const [form, setForm] = useState(() => live(values));
+  // After each submit React resets the fields to the values the action sent back; follow them.
+  const [seenState, setSeenState] = useState(state);
+  if (state !== seenState) {
+    setSeenState(state);
+    setForm(live(values));
+  }
+
+  const suggestedSlug = slugify(form.title);
+  const slugHint = [
+    "Lower-case words joined by hyphens; the course's address is /courses/ followed by the slug.",
+    courseId && "Changing it changes that address: links to the old one stop working.",
+    suggestedSlug && `Leave empty to use “${suggestedSlug}”.`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+
+  return (
+    <form action={action} className="space-y-8" noValidate>
+      {courseId && <input type="hidden" name="id" value={courseId} />}
+
+      <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">
+        <legend className="px-1 text-base font-semibold text-slate-900">Course</legend>
+        <Field
+          label="Title"
+          name="title"
+          required
+          maxLength={COURSE_LIMITS.title}
+          defaultValue={values.title}
+          onChange={(e) => setForm({ ...form, title: e.target.value })}
+          errors={errors.title}
+        />
+        <Field
+          label="Slug"
+          name="slug"
+          maxLength={COURSE_LIMITS.slug}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={suggestedSlug || undefined}
+          defaultValue={values.slug}
+          hint={slugHint}
+          errors={errors.slug}
+        />
+        <TextAreaField
+          label="Summary"
+          name="summary"
+          required
+          rows={2}
+          maxLength={COURSE_LIMITS.summary}
+          defaultValue={values.summary}
+          hint="One or two sentences, shown on the catalog's course cards."
+          errors={errors.summary}
+        />
+        <TextAreaField
+          label="Description"
+          name="body"
+          required
+          rows={10}
+          maxLength={COURSE_LIMITS.body}
+          defaultValue={values.body}
+          hint="Shown on the course page. Separate paragraphs with an empty line."
+          errors={errors.body}
+        />
+      </fieldset>
+
+      <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">
+        <legend className="px-1 text-base font-semibold text-slate-900">Price</legend>
+        <CheckboxField
+          label="Free"
+          name="free"
+          defaultChecked={values.free === "on"}
+          onChange={(e) => setForm({ ...form, free: e.target.checked })}
+          hint="Anyone signed in can enroll at once. A price of 0 also makes a course free."
+          errors={errors.free}
+        />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field
+            label="Price"
+            name="price"
+            inputMode="decimal"
+            autoComplete="off"
+            disabled={form.free}
+            required={!form.free}
+            defaultValue={values.price}
+            hint={priceHint(form.currency, form.free)}
+            errors={errors.price}
+          />
+          <SelectField
+            label="Currency"
+            name="currency"
+            required
+            defaultValue={values.currency}
+            onChange={(e) => setForm({ ...form, currency: e.target.value })}
+            hint="The currencies the payment settings accept."
+            errors={errors.currency}
+          >
+            {currencies.map(({ code, accepted }) => (
+              <option key={code} value={code}>
+                {accepted ? code : `${code} (no longer accepted)`}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+      </fieldset>
+
+      <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">
+        <legend className="px-1 text-base font-semibold text-slate-900">Access and visibility</legend>
+        <CheckboxField
+          label="Auditable"
+          name="auditable"
+          defaultChecked={values.auditable === "on"}
+          hint="Students may take a paid course's content for free, without a certificate."
+          errors={errors.auditable}
+        />
+        <CheckboxField
+          label="Published"
+          name="published"
+          defaultChecked={values.published === "on"}
+          hint="Only published courses appear in the store."
+          errors={errors.published}
+        />
+      </fieldset>
+
+      {state?.message && <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert>}
+      <div className="flex flex-wrap gap-3">
+        <SubmitButton pendingLabel={courseId ? "Saving…" : "Creating…"}>{courseId ? "Save changes" : "Create course"}</SubmitButton>
+        <Link href="/admin/courses" className={buttonClass("secondary")}>
+          Back to courses
+        </Link>
+      </div>
+    </form>
+  );
+}
