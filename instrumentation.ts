@@ -3,10 +3,12 @@ export async function register() {
   const { dataDir, dbHandle } = await import("./db/client");
   const { ensureSecrets } = await import("./lib/runtime-secrets");
   ensureSecrets(dataDir());
-  const { assertPayPalConfigured } = await import("./lib/paypal/environment");
-  assertPayPalConfigured();
+  const { payPalEnvironment } = await import("./lib/paypal/environment");
+  payPalEnvironment(); // a malformed PAYPAL_* configuration stops the start before anything else happens
   const { bootstrapDatabase } = await import("./db/bootstrap");
   await bootstrapDatabase();
+  const { assertPaymentsConfigured } = await import("./lib/settings/payments");
+  await assertPaymentsConfigured(dbHandle().db);
 
   // The in-app reconciliation sweep; with several instances, one of them runs each round (advisory lock).
   const seconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 300);

@@ -1,14 +1,14 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { payPalEnvironment } from "@/lib/paypal/environment";
+import { browserOrigins } from "@/lib/paypal/environment";
 
 /**
  * A Content-Security-Policy per request: scripts only from this site (with a fresh nonce; 'strict-dynamic'
  * lets the PayPal loader add the SDK script), and network, frames and images only from this site and
- * PayPal's origins — plus the local emulator in local mode.
+ * PayPal's origins — plus the local emulator wherever local mode may be chosen.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const paypal = payPalEnvironment().browserOrigins.join(" ");
+  const paypal = browserOrigins().join(" ");
   const dev = process.env.NODE_ENV === "development";
   const policy = [
     "default-src 'self'",

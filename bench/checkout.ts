@@ -155,7 +155,7 @@ async function main(): Promise<void> {
 
     // "ours": the app's service layer and PayPal client, as one app instance.
     const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator.url });
-    const deps = { db, provider: new PayPalProvider(new PayPalClient({ env, db })) };
+    const deps = { db, provider: new PayPalProvider(new PayPalClient({ env, db })), checkoutEnabled: true };
     const approve = async (providerOrderId: string) => {
       const approved = await control(`/orders/${encodeURIComponent(providerOrderId)}/approve`, { outcome: "success" });
       if (approved.status !== 200) throw new Error(`approve ${providerOrderId}: ${approved.status} ${approved.body}`);

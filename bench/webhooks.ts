@@ -86,7 +86,7 @@ async function main() {
           made++;
           const user = await makeUser(handle.db);
           await addToCart(handle.db, user.id, course.id);
-          const started = await startCheckout({ db: handle.db, provider }, user.id, { kind: "cart", currency: "USD" });
+          const started = await startCheckout({ db: handle.db, provider, checkoutEnabled: true }, user.id, { kind: "cart", currency: "USD" });
           if (!started.ok) throw new Error(started.message);
           await emulator.control.approveOrder(started.providerOrderId);
           // Captured at PayPal only: our database learns about it from the webhook under test.

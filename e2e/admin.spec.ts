@@ -128,6 +128,63 @@ test.describe.serial("admin dashboard", () => {
     await expect(page.getByRole("main")).toContainText(/refund/i);
   });
 
+  test("payment settings: a padded secret is refused, a saved secret is never shown again, and the connection test talks to PayPal", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, "/admin/settings/payments");
+    const sandbox = page.getByRole("group", { name: "Sandbox credentials" });
+    await sandbox.getByLabel("Client id").fill("AZsandboxClientId0001");
+    await sandbox.getByLabel("Client secret").fill(" EKsandbox-secret-4f2a ");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(sandbox.getByText("The secret starts or ends with a space or line break.")).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: "Nothing was saved" })).toBeVisible();
+    await expectAccessible(page);
+
+    await sandbox.getByLabel("Client id").fill("AZsandboxClientId0001");
+    await sandbox.getByLabel("Client secret").fill("EKsandbox-secret-4f2a");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+    const reloaded = await page.reload();
+    const html = (await reloaded?.text()) ?? "";
+    expect(html).not.toContain("EKsandbox-secret-4f2a");
+    await expect(sandbox.getByLabel("Client secret")).toHaveValue("");
+    await expect(sandbox.getByText("Set, ends with …4f2a")).toBeVisible();
+    await expect(sandbox.getByLabel("Client id")).toHaveValue("AZsandboxClientId0001");
+    await expect(page.getByRole("radio", { name: /Local emulator/ })).toBeChecked();
+
+    // The store still pays through the local emulator: the connection test asks it for a token.
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Connected" })).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("an admin creates a course: a taken slug is refused, then it is on sale in the store", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, "/admin/courses/new");
+    const title = `Ledger Design ${Date.now()}`;
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Slug").fill(IDEMPOTENT.slug);
+    await page.getByLabel("Summary").fill("Double-entry bookkeeping for developers.");
+    await page.getByLabel("Description").fill("Debits.\n\nCredits.");
+    await page.getByLabel("Price", { exact: true }).fill("19.5");
+    await page.getByLabel("Currency").selectOption("EUR");
+    await page.getByLabel("Published").check();
+    await page.getByRole("button", { name: "Create course" }).click();
+    await expect(page.getByText("This slug is already used by another course")).toBeVisible();
+    await expectAccessible(page);
+
+    const slug = `ledger-design-${Date.now()}`;
+    await page.getByLabel("Slug").fill(slug);
+    await page.getByRole("button", { name: "Create course" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Course created." })).toBeVisible();
+    await visit(page, "/admin/courses");
+    await expect(page.getByRole("row", { name: new RegExp(title) })).toContainText("€19.50");
+
+    await visit(page, `/courses/${slug}`);
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page.getByRole("complementary", { name: "Enrollment" })).toContainText("€19.50");
+  });
+
   test("students get a 403 on every admin page and export", async ({ page }) => {
     await signIn(page, state.student.email, state.student.password);
     for (const path of ["/admin", "/admin/transactions", state.orderUrl, "/admin/transactions/export?tab=finished", "/admin/courses", "/admin/courses/new", "/admin/settings/payments", "/admin/audit"]) {

@@ -3,7 +3,7 @@
 import { PayPalButtons, PayPalScriptProvider, usePayPalScriptReducer } from "@paypal/react-paypal-js";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { capturePayPalOrder, createPayPalOrder } from "@/app/(store)/checkout/actions";
+import { cancelPayPalOrder, capturePayPalOrder, createPayPalOrder } from "@/app/(store)/checkout/actions";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
 import { CHECKOUT_MESSAGES, failureMessage } from "@/lib/payments/messages";
@@ -112,9 +112,10 @@ function CheckoutButtons({ selection, currency }: { selection: Selection; curren
             return actions.restart();
           }
         }}
-        onCancel={() => {
+        onCancel={(data) => {
           setStep("idle");
           setNotice({ tone: "info", text: CHECKOUT_MESSAGES.cancelled });
+          if (typeof data.orderID === "string") void cancelPayPalOrder({ paypalOrderId: data.orderID });
         }}
         onError={() => {
           setStep("idle");

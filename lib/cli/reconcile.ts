@@ -10,7 +10,7 @@ async function main() {
   const flag = process.argv.indexOf("--min-age-seconds");
   const minAgeMs = flag > 0 ? Number(process.argv[flag + 1]) * 1000 : undefined;
   const handle = await openDatabase();
-  const result = await reconcileOnce(handle, paymentDeps(), { minAgeMs });
+  const result = await reconcileOnce(handle, await paymentDeps(), { minAgeMs });
   await handle.close();
   if (!result.acquired) {
     console.log("Another instance is running a reconciliation sweep right now; nothing done.");

@@ -6,7 +6,7 @@ import { enroll } from "@/lib/enrollment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { usePayments } from "@/lib/testing/payments";
-import { captureCheckout, selectionSchema, startCheckout, type CheckoutDeps } from "./checkout";
+import { captureCheckout, selectionSchema, startCheckout, type StartDeps } from "./checkout";
 import { fulfil } from "./fulfil";
 
 for (const engine of testEngines()) {
@@ -35,7 +35,7 @@ for (const engine of testEngines()) {
       };
     }
 
-    async function startAndApprove(deps: CheckoutDeps, userId: string, courseId: string, outcome: "success" | "declined" | "pending" | "failure" = "success") {
+    async function startAndApprove(deps: StartDeps, userId: string, courseId: string, outcome: "success" | "declined" | "pending" | "failure" = "success") {
       const started = await startCheckout(deps, userId, { kind: "course", courseId });
       if (!started.ok) throw new Error(started.message);
       await h.emulator.control.approveOrder(started.providerOrderId, { outcome });

@@ -13,6 +13,8 @@ import { transition } from "./state";
 import type { PaymentProvider } from "./types";
 
 export type CheckoutDeps = { db: Db; provider: PaymentProvider };
+/** `checkoutEnabled` is false while an admin has turned payments off (lib/settings/payments.ts). */
+export type StartDeps = CheckoutDeps & { checkoutEnabled: boolean };
 
 /**
  * What the buyer pays for: the part of their cart in one currency, or one course ("Buy now").
@@ -41,9 +43,10 @@ const CAPTURE_CLAIM_SECONDS = 120;
  * Starts a checkout: our order (status `created`) and its item snapshot are written first, with prices from
  * the database; then the provider order is created with an idempotency key derived from our order id, so a
  * retried call can never make a second provider order. Courses the buyer already owns are left out (and
- * removed from the cart), with a message.
+ * removed from the cart), with a message. Nothing starts while payments are turned off.
  */
-export async function startCheckout(deps: CheckoutDeps, userId: string, selection: Selection): Promise<StartResult> {
+export async function startCheckout(deps: StartDeps, userId: string, selection: Selection): Promise<StartResult> {
+  if (!deps.checkoutEnabled) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable, removed: [] };
   const { db, provider } = deps;
   const candidates = await selectedCourses(db, userId, selection);
   const removed = candidates.filter((c) => c.owned);
@@ -95,6 +98,23 @@ async function insertOrder(db: Db, userId: string, providerName: Order["provider
     returning order_id`);
   const [row] = await db.with(newOrder, newItems).select({ orderId: newItems.orderId }).from(newItems);
   return row!.orderId;
+}
+
+/**
+ * The buyer closed PayPal without approving. Our order is cancelled — unless PayPal says otherwise (an approval
+ * we have not heard of yet is left for the capture paths and reconciliation), and only while it is still
+ * `created`. When PayPal cannot be asked, the order stays open and reconciliation expires it later.
+ */
+export async function cancelCheckout(deps: CheckoutDeps, userId: string, providerOrderId: string): Promise<boolean> {
+  const [order] = await deps.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), eq(orders.userId, userId)));
+  if (!order || order.status !== "created") return false;
+  const truth = await deps.provider.getOrder({ providerOrderId, orderId: order.id });
+  // PAYER_ACTION_REQUIRED is how PayPal shows an order created with an experience context and not yet approved.
+  if (!truth.ok || !(truth.value.status === "CREATED" || truth.value.status === "PAYER_ACTION_REQUIRED")) return false;
+  return moveOrder(deps.db, order, "cancelled", "created");
 }
 
 /**
@@ -274,11 +294,14 @@ async function releaseClaim(db: Db, orderId: string) {
   await db.update(orders).set({ captureStartedAt: null, updatedAt: new Date() }).where(eq(orders.id, orderId));
 }
 
-/** Moves an order through the state machine (a refused move is logged, never forced). */
-export async function moveOrder(db: Db, order: Pick<Order, "id">, to: Order["status"]): Promise<boolean> {
+/**
+ * Moves an order through the state machine (a refused move is logged, never forced). With `from`, only an order
+ * still in that status moves: what the caller decided on may have changed meanwhile.
+ */
+export async function moveOrder(db: Db, order: Pick<Order, "id">, to: Order["status"], from?: Order["status"]): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(orders).where(eq(orders.id, order.id)).for("update");
-    if (!current) return false;
+    if (!current || (from && current.status !== from)) return false;
     const move = transition(current.status, to);
     if (!move.ok) {
       log.warn({ orderId: order.id, from: current.status, to }, "order move refused");

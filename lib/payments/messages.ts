@@ -14,6 +14,7 @@ export const CHECKOUT_MESSAGES = {
   cancelled: "You closed PayPal before approving the payment. Nothing was charged — you can try again whenever you like.",
   underReview: "PayPal took a different amount than this order's total. Nothing was granted yet; we are reviewing the payment and will contact you.",
   unexpected: "Something went wrong while talking to PayPal. Nothing was charged. Please try again.",
+  paymentsUnavailable: "Payments are currently unavailable. Nothing was charged; please try again later.",
 } as const;
 
 export function failureMessage(failure: ProviderFailure): string {

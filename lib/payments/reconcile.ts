@@ -108,10 +108,11 @@ export async function reconcileOnce(handle: DbHandle, deps: IpnDeps, options: Re
   return withSessionLock(handle, RECONCILE_LOCK, { wait: false }, () => reconcile(deps, options));
 }
 
-/** Starts the in-app sweep. Returns a stop function. */
-export function startReconcileLoop(handle: DbHandle, getDeps: () => IpnDeps, intervalMs: number): () => void {
+/** Starts the in-app sweep, with the payment configuration in force at each round. Returns a stop function. */
+export function startReconcileLoop(handle: DbHandle, getDeps: () => Promise<IpnDeps>, intervalMs: number): () => void {
   const timer = setInterval(() => {
-    reconcileOnce(handle, getDeps())
+    getDeps()
+      .then((deps) => reconcileOnce(handle, deps))
       .then((result) => {
         if (result.acquired && (result.value.changed.length || result.value.errors.length)) {
           log.info({ reconcile: { changed: result.value.changed, errors: result.value.errors } }, "reconciliation sweep");

@@ -1,23 +1,35 @@
 import "server-only";
 import { getDb } from "@/db/client";
-import { payPalEnvironment } from "@/lib/paypal/environment";
+import { log } from "@/lib/log";
+import { processPaymentSettings, type EffectivePayments } from "@/lib/settings/payments";
 import { createPaymentDeps, type PaymentDeps } from "./deps";
 
 /**
- * The app's payment dependencies, built once per configuration (the client holds the token cache, the
- * verifier the certificate cache); the admin settings page will be able to change the configuration.
+ * The app's payment dependencies for the configuration in force (PAYPAL_* defaults overridden by the admin's
+ * payment settings, re-checked every couple of seconds). They are rebuilt only when that configuration changes:
+ * the client holds the token cache, the verifier the certificate cache.
  */
-let current: { key: string; deps: PaymentDeps } | null = null;
+let current: { config: EffectivePayments; deps: PaymentDeps } | null = null;
 
-export function paymentDeps(): PaymentDeps {
-  const env = payPalEnvironment();
-  const key = [env.mode, env.apiBase, env.clientId, env.clientSecret, env.webhookId, env.businessEmail].join("\u0000");
-  if (current?.key !== key) current = { key, deps: createPaymentDeps(env, getDb()) };
+export async function paymentDeps(): Promise<PaymentDeps> {
+  const db = getDb();
+  const config = await processPaymentSettings.current(db);
+  if (current?.config !== config) current = { config, deps: createPaymentDeps(config.env, db, { checkoutEnabled: config.enabled }) };
   return current.deps;
 }
 
-/** What the browser needs to load PayPal's buttons: public values only, never the secret. */
-export function browserPayPalOptions() {
-  const { env } = paymentDeps();
-  return { clientId: env.clientId, sdkUrl: env.sdkUrl, mode: env.mode };
+/**
+ * What the browser needs to load PayPal's buttons (public values only, never the secret). Null while payments are
+ * off, or when their configuration cannot be used (a saved secret no key decrypts): the store pages then say
+ * payments are unavailable instead of failing, and the log says why.
+ */
+export async function browserPayPalOptions(): Promise<{ clientId: string; sdkUrl: string | undefined } | null> {
+  let deps: PaymentDeps;
+  try {
+    deps = await paymentDeps();
+  } catch (error) {
+    log.error({ err: error }, "payments unavailable: the payment configuration cannot be used");
+    return null;
+  }
+  return deps.checkoutEnabled ? { clientId: deps.env.clientId, sdkUrl: deps.env.sdkUrl } : null;
 }

@@ -87,6 +87,15 @@ export class PayPalClient {
     }
   }
 
+  /**
+   * Asks PayPal for a token with these credentials and drops it ("Test connection"): the shared token cache is
+   * neither read nor written, so a test can neither pass on a cached token nor leave one behind.
+   */
+  async checkCredentials(): Promise<{ expiresInSeconds: number }> {
+    const { expiresInSeconds } = await this.fetchToken(this.db);
+    return { expiresInSeconds };
+  }
+
   private backoff(attempt: number) {
     const base = this.retryBaseMs * 2 ** attempt;
     return base / 2 + Math.random() * base;

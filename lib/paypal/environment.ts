@@ -3,7 +3,7 @@
  * - `local`   the offline emulator (default when no credentials are configured);
  * - `sandbox` PayPal's sandbox (api-m.sandbox.paypal.com) with sandbox credentials;
  * - `live`    real money.
- * The admin settings page can override the credentials later (lib/settings); this is the fallback.
+ * The admin's payment settings (lib/settings/payments.ts) override these per environment; this is the fallback.
  */
 import { z } from "zod";
 
@@ -40,8 +40,6 @@ export type PayPalEnvironment = {
   /** The merchant account's email, checked against IPN `receiver_email`. */
   businessEmail: string | undefined;
   ipnPostbackUrl: string;
-  /** Origins the browser must be allowed to load PayPal from (Content-Security-Policy). */
-  browserOrigins: string[];
   /** Hosts a webhook certificate may be downloaded from. */
   certHosts: string[];
 };
@@ -58,7 +56,7 @@ const envSchema = z.object({
 const VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 let resolved: { key: string; value: PayPalEnvironment } | null = null;
 
-/** Resolved on every request (pages, webhooks): cached until one of the PAYPAL_* variables changes. */
+/** The environment's own configuration, read often (payment settings, the proxy): cached until a PAYPAL_* variable changes. */
 export function payPalEnvironment(env: Record<string, string | undefined> = process.env): PayPalEnvironment {
   const key = VARIABLES.map((name) => env[name] ?? "").join("\u0000");
   if (resolved?.key === key) return resolved.value;
@@ -70,52 +68,86 @@ export function payPalEnvironment(env: Record<string, string | undefined> = proc
 function resolve(env: Record<string, string | undefined>): PayPalEnvironment {
   const parsed = envSchema.parse(Object.fromEntries(VARIABLES.map((name) => [name, env[name]]).filter(([, v]) => v !== undefined && v !== "")));
   const mode: PayPalMode = parsed.PAYPAL_ENV ?? (parsed.PAYPAL_CLIENT_ID ? "sandbox" : "local");
+  if (mode !== "local" && (!parsed.PAYPAL_CLIENT_ID || !parsed.PAYPAL_CLIENT_SECRET)) {
+    throw new Error(`PAYPAL_ENV=${mode} needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET`);
+  }
+  return environmentFor(
+    mode,
+    {
+      clientId: parsed.PAYPAL_CLIENT_ID,
+      clientSecret: parsed.PAYPAL_CLIENT_SECRET,
+      webhookId: parsed.PAYPAL_WEBHOOK_ID,
+      businessEmail: parsed.PAYPAL_BUSINESS_EMAIL,
+    },
+    env,
+  );
+}
 
+export type PayPalValues = { clientId?: string; clientSecret?: string; webhookId?: string; businessEmail?: string };
+
+/**
+ * The environment for `mode` with these values: local fills what is missing with the emulator's own values;
+ * sandbox and live cannot work without a client id and secret.
+ */
+export function environmentFor(mode: PayPalMode, values: PayPalValues, env: Record<string, string | undefined> = process.env): PayPalEnvironment {
   if (mode === "local") {
-    const emulator = (parsed.PAYPAL_EMULATOR_URL ?? LOCAL_DEFAULTS.emulatorUrl).replace(/\/$/, "");
+    const emulator = emulatorUrl(env);
     return {
       mode,
-      clientId: parsed.PAYPAL_CLIENT_ID ?? LOCAL_DEFAULTS.clientId,
-      clientSecret: parsed.PAYPAL_CLIENT_SECRET ?? LOCAL_DEFAULTS.clientSecret,
+      clientId: values.clientId ?? LOCAL_DEFAULTS.clientId,
+      clientSecret: values.clientSecret ?? LOCAL_DEFAULTS.clientSecret,
       apiBase: emulator,
       sdkUrl: `${emulator}/sdk/js`,
-      webhookId: parsed.PAYPAL_WEBHOOK_ID ?? LOCAL_DEFAULTS.webhookId,
-      businessEmail: parsed.PAYPAL_BUSINESS_EMAIL ?? LOCAL_DEFAULTS.businessEmail,
+      webhookId: values.webhookId ?? LOCAL_DEFAULTS.webhookId,
+      businessEmail: values.businessEmail ?? LOCAL_DEFAULTS.businessEmail,
       ipnPostbackUrl: `${emulator}/cgi-bin/webscr`,
-      browserOrigins: [new URL(emulator).origin],
       certHosts: [new URL(emulator).host],
     };
   }
-
-  if (!parsed.PAYPAL_CLIENT_ID || !parsed.PAYPAL_CLIENT_SECRET) {
-    throw new Error(`PAYPAL_ENV=${mode} needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET`);
-  }
-  const web = mode === "live" ? "https://www.paypal.com" : "https://www.sandbox.paypal.com";
+  if (!values.clientId || !values.clientSecret) throw new Error(`PayPal ${mode} needs a client id and secret`);
   return {
     mode,
-    clientId: parsed.PAYPAL_CLIENT_ID,
-    clientSecret: parsed.PAYPAL_CLIENT_SECRET,
+    clientId: values.clientId,
+    clientSecret: values.clientSecret,
     apiBase: API_BASE[mode],
     sdkUrl: undefined,
-    webhookId: parsed.PAYPAL_WEBHOOK_ID,
-    businessEmail: parsed.PAYPAL_BUSINESS_EMAIL,
+    webhookId: values.webhookId,
+    businessEmail: values.businessEmail,
     ipnPostbackUrl: IPN_POSTBACK[mode],
-    browserOrigins: [web, "https://*.paypal.com", "https://*.paypalobjects.com"],
     certHosts: mode === "live" ? ["api.paypal.com", "api-m.paypal.com"] : ["api.sandbox.paypal.com", "api-m.sandbox.paypal.com"],
   };
 }
 
+/** The emulator is for development, or for a production server told so explicitly (as the end-to-end suite does). */
+export function localModeAllowed(env: Record<string, string | undefined> = process.env): boolean {
+  return env.NODE_ENV !== "production" || env.PAYPAL_ENV === "local";
+}
+
+const PAYPAL_ORIGINS = ["https://www.paypal.com", "https://www.sandbox.paypal.com", "https://*.paypal.com", "https://*.paypalobjects.com"];
+
 /**
- * Fails the start of a production server that would fall back to the local emulator without being asked to:
- * in production, local mode must be chosen explicitly (PAYPAL_ENV=local, as the end-to-end suite does).
+ * Origins the browser must be allowed to load PayPal from (Content-Security-Policy). The admin can switch
+ * between environments at any moment and the policy cannot ask the database on every request, so it allows
+ * all of PayPal's, plus the emulator wherever local mode may be chosen.
  */
-export function assertPayPalConfigured(env: Record<string, string | undefined> = process.env): PayPalEnvironment {
-  const resolved = payPalEnvironment(env);
-  if (env.NODE_ENV === "production" && resolved.mode === "local" && env.PAYPAL_ENV !== "local") {
+export function browserOrigins(env: Record<string, string | undefined> = process.env): string[] {
+  return localModeAllowed(env) ? [...PAYPAL_ORIGINS, new URL(emulatorUrl(env)).origin] : PAYPAL_ORIGINS;
+}
+
+function emulatorUrl(env: Record<string, string | undefined>): string {
+  return (envSchema.shape.PAYPAL_EMULATOR_URL.parse(env.PAYPAL_EMULATOR_URL || undefined) ?? LOCAL_DEFAULTS.emulatorUrl).replace(/\/$/, "");
+}
+
+/**
+ * Fails the start of a production server whose payments would fall back to the local emulator without being
+ * asked to: in production, local mode must be chosen explicitly (PAYPAL_ENV=local, as the end-to-end suite does).
+ * `mode` is the effective one: the environment's, or the one an admin saved.
+ */
+export function assertPayPalConfigured(mode: PayPalMode, env: Record<string, string | undefined> = process.env): void {
+  if (mode === "local" && !localModeAllowed(env)) {
     throw new Error(
       "No PayPal credentials: set PAYPAL_ENV=sandbox|live with PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET " +
         "(or PAYPAL_ENV=local to use the offline emulator on purpose).",
     );
   }
-  return resolved;
 }

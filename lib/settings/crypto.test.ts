@@ -1,9 +1,12 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decryptSecret, encryptSecret } from "./crypto";
 
 describe("secrets at rest", () => {
   beforeAll(() => {
     process.env.COURSEPAY_ENCRYPTION_KEY ??= "test-key-for-unit-tests";
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
   });
 
   it("round-trips and never stores the plaintext", () => {
@@ -23,5 +26,18 @@ describe("secrets at rest", () => {
     const flipped = Buffer.from(body!, "base64url");
     flipped[0]! ^= 1;
     expect(() => decryptSecret([v, iv, tag, flipped.toString("base64url")].join(":"), "paypal.clientSecret")).toThrow();
+  });
+
+  it("opens values written under the previous key during a rotation, and writes under the new one", () => {
+    const oldKey = process.env.COURSEPAY_ENCRYPTION_KEY!;
+    const old = encryptSecret("secret", "p");
+    vi.stubEnv("COURSEPAY_ENCRYPTION_KEY", "the-new-key");
+    expect(() => decryptSecret(old, "p")).toThrow();
+    vi.stubEnv("COURSEPAY_ENCRYPTION_KEY_PREVIOUS", oldKey);
+    expect(decryptSecret(old, "p")).toBe("secret");
+    const fresh = encryptSecret("secret", "p");
+    vi.stubEnv("COURSEPAY_ENCRYPTION_KEY", oldKey);
+    vi.stubEnv("COURSEPAY_ENCRYPTION_KEY_PREVIOUS", undefined);
+    expect(() => decryptSecret(fresh, "p")).toThrow();
   });
 });

@@ -8,8 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { getCart } from "@/lib/cart";
-import { browserPayPalOptions } from "@/lib/payments/runtime";
-import { PayPalCheckout } from "@/components/checkout/paypal-checkout";
+import { PayPalPayment } from "@/components/checkout/paypal-payment";
 
 export const metadata: Metadata = { title: "Your cart" };
 
@@ -19,7 +18,6 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
   const requested = (await searchParams).pay;
   // One PayPal payment per currency: the buyer pays one currency group at a time.
   const paying = cart.totals.find((t) => t.currency === requested) ?? cart.totals[0];
-  const paypal = browserPayPalOptions();
 
   if (cart.lines.length === 0) {
     return (
@@ -111,13 +109,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
                 </div>
               )}
               <div className="mt-4">
-                <PayPalCheckout
-                  key={paying.currency}
-                  selection={{ kind: "cart", currency: paying.currency }}
-                  currency={paying.currency}
-                  clientId={paypal.clientId}
-                  sdkUrl={paypal.sdkUrl}
-                />
+                <PayPalPayment key={paying.currency} selection={{ kind: "cart", currency: paying.currency }} currency={paying.currency} />
               </div>
             </section>
           )}

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
-import { captureCheckout, selectionSchema, startCheckout, type CaptureResult } from "@/lib/payments/checkout";
+import { cancelCheckout, captureCheckout, selectionSchema, startCheckout, type CaptureResult } from "@/lib/payments/checkout";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import { paymentDeps } from "@/lib/payments/runtime";
 
@@ -19,7 +19,7 @@ export async function createPayPalOrder(input: unknown): Promise<CreateOrderResp
   if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected, removed: [] };
   const user = await currentUser();
   if (!user) return { ok: false, message: signInFirst, removed: [] };
-  const result = await startCheckout(paymentDeps(), user.id, parsed.data);
+  const result = await startCheckout(await paymentDeps(), user.id, parsed.data);
   if (result.removed.length) revalidatePath("/", "layout");
   return result.ok ? { ok: true, paypalOrderId: result.providerOrderId, removed: result.removed } : result;
 }
@@ -30,7 +30,15 @@ export async function capturePayPalOrder(input: unknown): Promise<CaptureResult>
   if (!parsed.success) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
   const user = await currentUser();
   if (!user) return { ok: false, kind: "refused", message: signInFirst };
-  const result = await captureCheckout(paymentDeps(), user.id, parsed.data.paypalOrderId);
+  const result = await captureCheckout(await paymentDeps(), user.id, parsed.data.paypalOrderId);
   revalidatePath("/", "layout");
   return result;
+}
+
+/** PayPalButtons.onCancel → the abandoned order is closed as cancelled (the admin sees it in Unfinished). */
+export async function cancelPayPalOrder(input: unknown): Promise<void> {
+  const parsed = captureSchema.safeParse(input);
+  const user = await currentUser();
+  if (!parsed.success || !user) return;
+  await cancelCheckout(await paymentDeps(), user.id, parsed.data.paypalOrderId);
 }

@@ -10,8 +10,7 @@ import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { getAccess } from "@/lib/enrollment";
-import { browserPayPalOptions } from "@/lib/payments/runtime";
-import { PayPalCheckout } from "@/components/checkout/paypal-checkout";
+import { PayPalPayment } from "@/components/checkout/paypal-payment";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -34,7 +33,6 @@ export default async function CoursePage({ params }: Props) {
   const active = access?.status === "active" ? access.mode : null;
   const fields = { courseId: course.id, returnTo: `/courses/${course.slug}` };
   const signIn = `/sign-in?callbackUrl=${encodeURIComponent(`/courses/${course.slug}`)}`;
-  const paypal = browserPayPalOptions();
 
   return (
     <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
@@ -109,12 +107,7 @@ export default async function CoursePage({ params }: Props) {
                     Buy now
                   </h2>
                   <p className="mb-3 mt-1 text-xs text-slate-600">Pay for this course alone with PayPal. Your cart stays as it is.</p>
-                  <PayPalCheckout
-                    selection={{ kind: "course", courseId: course.id }}
-                    currency={price.currency}
-                    clientId={paypal.clientId}
-                    sdkUrl={paypal.sdkUrl}
-                  />
+                  <PayPalPayment selection={{ kind: "course", courseId: course.id }} currency={price.currency} />
                 </section>
               )}
               {course.auditable && active !== "audit" && (

@@ -12,7 +12,7 @@ const MAX_IPN_BYTES = 64 * 1024;
 export async function POST(request: Request) {
   const raw = Buffer.from(await request.arrayBuffer());
   if (raw.length === 0 || raw.length > MAX_IPN_BYTES) return new Response(null, { status: 400 });
-  const deps = paymentDeps();
+  const deps = await paymentDeps();
   const eventId = await recordIpn(deps, raw);
   after(async () => {
     try {
