@@ -39,10 +39,13 @@ export function CourseForm({
 
   const [form, setForm] = useState(() => live(values));
   // After each submit React resets the fields to the values the action sent back; follow them.
+  // React's reset after a submit does not re-apply a select's changed defaultValue, so each answer remounts the fields.
   const [seenState, setSeenState] = useState(state);
+  const [generation, setGeneration] = useState(0);
   if (state !== seenState) {
     setSeenState(state);
     setForm(live(values));
+    setGeneration(generation + 1);
   }
 
   const suggestedSlug = slugify(form.title);
@@ -55,7 +58,7 @@ export function CourseForm({
     .join(" ");
 
   return (
-    <form action={action} className="space-y-8" noValidate>
+    <form key={generation} action={action} className="space-y-8" noValidate>
       {courseId && <input type="hidden" name="id" value={courseId} />}
 
       <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">

@@ -39,7 +39,7 @@ for (const engine of testEngines()) {
 
     it("leaves the order open when PayPal cannot be asked", async () => {
       const { user, orderId, providerOrderId } = await started();
-      await h.emulator.control.addFault({ method: "GET", path: `/v2/checkout/orders/${providerOrderId}`, count: 10, kind: "http500" });
+      await h.emulator.control.addFault({ method: "GET", path: `/v2/checkout/orders/${providerOrderId}`, count: 10, kind: "http500", phase: "before" });
       expect(await cancelCheckout(h.instance(undefined, { maxRetries: 1 }), user.id, providerOrderId)).toBe(false);
       expect(await status(orderId)).toBe("created");
     });

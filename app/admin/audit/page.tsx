@@ -60,7 +60,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
           </EmptyState>
         )
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div tabIndex={0} role="region" aria-label="Audit log table" className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Admin actions, newest first</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">

@@ -31,7 +31,7 @@ export default async function AdminCoursesPage() {
           Create a course, set its price, and publish it when it is ready for students.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div tabIndex={0} role="region" aria-label="Courses table" className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Courses</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">

@@ -74,7 +74,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
           {filtered ? "Try a wider date range or clear the filters." : "Checkouts appear here as soon as a student starts paying."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div tabIndex={0} role="region" aria-label="Transactions table" className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">{`${TAB_LABELS[filter.tab]} transactions`}</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">

@@ -177,7 +177,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
               </span>
             </summary>
             <div className="space-y-4 border-t border-slate-200 p-4">
-              <div className="overflow-x-auto">
+              <div tabIndex={0} role="region" aria-label={`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`} className="overflow-x-auto">
                 <table className="min-w-full text-xs">
                   <caption className="sr-only">{`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`}</caption>
                   <thead className="text-left font-semibold uppercase tracking-wide text-slate-600">
@@ -201,7 +201,10 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                   <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Raw JSON</h3>
                   <CopyButton text={event.json} label="Copy JSON" />
                 </div>
-                <pre className="mt-2 max-h-96 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{event.json}</pre>
+                {/* Focusable so keyboard users can scroll it. */}
+                <pre tabIndex={0} aria-label={`Raw JSON of ${SOURCE_LABELS[event.source]} ${event.type}`} className="mt-2 max-h-96 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">
+                  {event.json}
+                </pre>
               </div>
             </div>
           </details>
