@@ -183,6 +183,14 @@ test.describe.serial("admin dashboard", () => {
     await visit(page, `/courses/${slug}`);
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(page.getByRole("complementary", { name: "Enrollment" })).toContainText("€19.50");
+
+    // Taken off sale again (the storefront spec counts the seeded catalog).
+    await visit(page, "/admin/courses");
+    await page.getByRole("link", { name: `Edit ${title}` }).click();
+    await page.getByLabel("Published").uncheck();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
+    expect((await page.goto(`/courses/${slug}`))?.status()).toBe(404);
   });
 
   test("students get a 403 on every admin page and export", async ({ page }) => {

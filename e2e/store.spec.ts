@@ -103,7 +103,7 @@ test.describe("storefront foundation", () => {
     await signIn(page, E2E.adminEmail, E2E.adminPassword);
     const admitted = await visit(page, "/admin");
     expect(admitted?.status()).toBe(200);
-    await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
   });
 
   test("signed-out visitors are sent to sign in from private pages", async ({ page }) => {
