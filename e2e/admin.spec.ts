@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectAccessible, visit } from "./support/a11y";
 import { signIn, signOut, signUp } from "./support/auth";
 import { E2E } from "./support/env";
@@ -22,8 +22,15 @@ async function asAdmin(page: Page) {
   await signIn(page, E2E.adminEmail, E2E.adminPassword);
 }
 
-/** The value of one raw PayPal variable in the detail page's key/value tables. */
-const rawVariable = (page: Page, path: string) => page.getByRole("rowheader", { name: path, exact: true }).first().locator("xpath=following-sibling::td[1]");
+/** Opens one raw PayPal message on the detail page (the newest is open already) and returns it. */
+async function rawMessage(page: Page, type: string) {
+  const message = page.locator("details").filter({ has: page.locator("summary").getByText(type, { exact: true }) });
+  if ((await message.getAttribute("open")) === null) await message.locator("summary").click();
+  return message;
+}
+
+/** The value of one variable in a message's key/value table. */
+const rawVariable = (message: Locator, path: string) => message.getByRole("rowheader", { name: path, exact: true }).locator("xpath=following-sibling::td[1]");
 
 const tab = (page: Page, name: "Finished" | "Unfinished") => page.getByRole("navigation", { name: "Transaction status" }).getByRole("link", { name: new RegExp(`^${name}`) });
 const rows = (page: Page) => page.getByRole("table", { name: /transactions$/ }).locator("tbody tr");
@@ -70,8 +77,9 @@ test.describe.serial("admin dashboard", () => {
     await expect(page).toHaveURL(/\/admin\/transactions\/[0-9a-f-]{36}$/);
     state.orderUrl = new URL(page.url()).pathname;
     const capture = await captureOf(state.paypalOrderId);
-    await expect(rawVariable(page, "purchase_units[0].payments.captures[0].status")).toHaveText("COMPLETED");
-    await expect(rawVariable(page, "purchase_units[0].payments.captures[0].id")).toHaveText(capture.id);
+    const captured = await rawMessage(page, "orders.capture");
+    await expect(rawVariable(captured, "purchase_units[0].payments.captures[0].status")).toHaveText("COMPLETED");
+    await expect(rawVariable(captured, "purchase_units[0].payments.captures[0].id")).toHaveText(capture.id);
     await expect(page.getByRole("list").filter({ hasText: "Payment completed" })).toBeVisible();
     await expectAccessible(page);
   });
