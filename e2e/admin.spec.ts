@@ -22,9 +22,17 @@ async function asAdmin(page: Page) {
   await signIn(page, E2E.adminEmail, E2E.adminPassword);
 }
 
-/** Opens one raw PayPal message on the detail page (the newest is open already) and returns it. */
-async function rawMessage(page: Page, type: string) {
-  const message = page.locator("details").filter({ has: page.locator("summary").getByText(type, { exact: true }) });
+/**
+ * Opens a raw PayPal message on the detail page (the newest is open already) and returns it: the first of that
+ * type with that HTTP status (a capture may be asked twice — the browser and a webhook racing — and the second
+ * answer is PayPal's refusal).
+ */
+async function rawMessage(page: Page, type: string, httpStatus: number) {
+  const message = page
+    .locator("details")
+    .filter({ has: page.locator("summary").getByText(type, { exact: true }) })
+    .filter({ has: page.locator("summary").getByText(`HTTP ${httpStatus}`, { exact: true }) })
+    .first();
   if ((await message.getAttribute("open")) === null) await message.locator("summary").click();
   return message;
 }
@@ -77,7 +85,7 @@ test.describe.serial("admin dashboard", () => {
     await expect(page).toHaveURL(/\/admin\/transactions\/[0-9a-f-]{36}$/);
     state.orderUrl = new URL(page.url()).pathname;
     const capture = await captureOf(state.paypalOrderId);
-    const captured = await rawMessage(page, "orders.capture");
+    const captured = await rawMessage(page, "orders.capture", 201);
     await expect(rawVariable(captured, "purchase_units[0].payments.captures[0].status")).toHaveText("COMPLETED");
     await expect(rawVariable(captured, "purchase_units[0].payments.captures[0].id")).toHaveText(capture.id);
     await expect(page.getByRole("list").filter({ hasText: "Payment completed" })).toBeVisible();
