@@ -7,7 +7,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { FormState } from "@/lib/forms";
-import { formatMoney, money } from "@/lib/money";
+import { formatMoney, money, toDecimalString } from "@/lib/money";
 
 export type RefundableCourse = { courseId: string; title: string; price: string; priceMinor: number };
 
@@ -34,7 +34,8 @@ export function RefundForm({
   // After a refund the page re-renders without the refunded courses: forget choices that are gone.
   const picked = courses.filter((c) => selected.includes(c.courseId));
   const chosen = scope === "all" ? courses : picked;
-  const amount = formatMoney(money(chosen.reduce((sum, c) => sum + c.priceMinor, 0), currency));
+  const total = money(chosen.reduce((sum, c) => sum + c.priceMinor, 0), currency);
+  const amount = formatMoney(total);
 
   const confirm = (next: "all" | "courses") => {
     setScope(next);
@@ -45,6 +46,8 @@ export function RefundForm({
     <form action={formAction} onSubmit={() => dialog.current?.close()} className="space-y-4">
       <input type="hidden" name="orderId" value={orderId} />
       <input type="hidden" name="scope" value={scope} />
+      {/* The amount the admin confirms below: the server refunds only if the courses still cost exactly this. */}
+      <input type="hidden" name="amount" value={toDecimalString(total)} />
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-800">Courses to refund</legend>
         {courses.map((course) => (

@@ -62,7 +62,7 @@ async function announceWhenReady() {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite in .data/pglite";
+  const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${path.join(process.env.COURSEPAY_DATA_DIR ?? ".data", "pglite")}`;
   const payments = paypal.mode === "local" ? `local PayPal emulator at ${paypal.apiBase}` : `PayPal ${paypal.mode}`;
   console.log(
     [

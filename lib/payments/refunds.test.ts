@@ -55,6 +55,35 @@ for (const engine of testEngines()) {
       expect(await checkInvariants(h.db)).toEqual([]);
     });
 
+    it("refunds only the amount the admin confirmed, never more than is left, and says why otherwise", async () => {
+      const deps = h.instance();
+      const { user, admin, courses, orderId } = await paid(deps, [4900, 2900]);
+      const [a, b] = courses;
+      const snapshot = async () => [await status(orderId), (await h.db.select().from(refunds)).length, await active(user.id)];
+      const before = await snapshot();
+
+      expect(await requestRefund(deps, { orderId, courseIds: [a!.id], actorId: admin.id, confirmedAmount: "29.00" })).toEqual({
+        ok: false,
+        message: "These courses now come to $49.00, not the $29.00 you confirmed: the order changed meanwhile. Nothing was refunded; check the page and try again.",
+      });
+      for (const confirmedAmount of ["49.001", "-49.00", "forty-nine", ""]) {
+        expect(await requestRefund(deps, { orderId, courseIds: [a!.id], actorId: admin.id, confirmedAmount })).toMatchObject({ ok: false, message: expect.stringMatching(/is not an amount in USD/) });
+      }
+      expect(await snapshot()).toEqual(before);
+
+      // The merchant refunds $30 in PayPal's own interface: it matches no course, so both stay refundable, but only
+      // $48 of the money is left — refunding both courses ($78) would be an over-refund.
+      const [payment] = await h.db.select().from(payments).where(eq(payments.orderId, orderId));
+      await h.emulator.control.refundCapture(payment!.providerCaptureId, "30.00");
+      await h.settle();
+      expect(await requestRefund(deps, { orderId, courseIds: "all", actorId: admin.id, confirmedAmount: "78.00" })).toEqual({
+        ok: false,
+        message: "Only $48.00 of this payment is left to refund ($78.00 asked). Nothing was refunded.",
+      });
+      expect(await requestRefund(deps, { orderId, courseIds: [b!.id], actorId: admin.id, confirmedAmount: "29.00" })).toMatchObject({ ok: true });
+      expect(await active(user.id)).toEqual([a!.id]);
+    });
+
     it("two admins clicking refund at once refund once", async () => {
       const deps = h.instance();
       const { admin, orderId } = await paid(deps, [4900]);

@@ -5,7 +5,7 @@ import { orderItems, orders, payments, refundItems, refunds, type Order, type Pa
 import { recordAdminAction } from "@/lib/admin/audit";
 import { revokeForOrderItems } from "@/lib/enrollment";
 import { log } from "@/lib/log";
-import { formatMoney, money } from "@/lib/money";
+import { formatMoney, money, parseDecimal } from "@/lib/money";
 import type { CheckoutDeps } from "./checkout";
 import { refundFailureMessage } from "./messages";
 import { matchRefundToItems } from "./refund-matching";
@@ -171,7 +171,17 @@ async function settleAfterRefund(tx: Tx, order: Order, payment: Payment, reversa
   }
 }
 
-export type RefundRequest = { orderId: string; courseIds: string[] | "all"; actorId: string; reason?: string };
+export type RefundRequest = {
+  orderId: string;
+  courseIds: string[] | "all";
+  actorId: string;
+  reason?: string;
+  /**
+   * The amount the admin confirmed, as shown to them (a decimal in the order's currency). The refund goes ahead only
+   * if the chosen courses still come to exactly that: another admin's refund in between must not change what is sent.
+   */
+  confirmedAmount?: string;
+};
 export type RefundRequestResult = { ok: true; refundId: string; status: "completed" | "pending" } | { ok: false; message: string };
 
 /**
@@ -194,6 +204,8 @@ export async function requestRefund(deps: CheckoutDeps, request: RefundRequest):
       return { ok: false as const, message: "Choose courses of this order that have not been refunded yet." };
     }
     const amountMinor = chosen.reduce((sum, item) => sum + item.amountMinor, 0);
+    const refused = await amountProblem(tx, payment, amountMinor, request.confirmedAmount);
+    if (refused) return { ok: false as const, message: refused };
     const [row] = await tx
       .insert(refunds)
       .values({ paymentId: payment.id, provider: "paypal", status: "pending", amountMinor, currency: payment.currency, reason: request.reason ?? null, requestedBy: request.actorId })
@@ -210,6 +222,36 @@ export async function requestRefund(deps: CheckoutDeps, request: RefundRequest):
   });
   if (!prepared.ok) return prepared;
   return sendRefund(deps, prepared.refundId, prepared.payment, prepared.amount, request.reason);
+}
+
+/**
+ * Why `amountMinor` cannot be refunded now: not what the admin confirmed (or not an amount at all), or more than is
+ * left on the capture once every pending and completed refund is counted (a refund made in PayPal's own interface
+ * that matched no course leaves the courses refundable but the money partly gone).
+ */
+async function amountProblem(tx: Tx, payment: Payment, amountMinor: number, confirmedAmount: string | undefined): Promise<string | null> {
+  const amount = money(amountMinor, payment.currency);
+  if (confirmedAmount !== undefined) {
+    let confirmed = 0;
+    try {
+      confirmed = parseDecimal(confirmedAmount, payment.currency).minor;
+    } catch {
+      // Not a number, or more decimals than the currency has: left at 0, refused below.
+    }
+    if (confirmed <= 0) return `“${confirmedAmount.slice(0, 20)}” is not an amount in ${payment.currency}. Nothing was refunded.`;
+    if (confirmed !== amountMinor) {
+      return `These courses now come to ${formatMoney(amount)}, not the ${formatMoney(money(confirmed, payment.currency))} you confirmed: the order changed meanwhile. Nothing was refunded; check the page and try again.`;
+    }
+  }
+  const [{ taken } = { taken: 0 }] = await tx
+    .select({ taken: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)::bigint`.mapWith(Number) })
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, payment.id), inArray(refunds.status, ["pending", "completed"])));
+  const left = payment.grossMinor - taken;
+  if (amountMinor > left) {
+    return `Only ${formatMoney(money(left, payment.currency))} of this payment is left to refund (${formatMoney(amount)} asked). Nothing was refunded.`;
+  }
+  return null;
 }
 
 /** Sends (or re-sends, with the same idempotency key) a refund we recorded. */

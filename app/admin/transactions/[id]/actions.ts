@@ -8,14 +8,15 @@ import { checkOrderNow } from "@/lib/payments/reconcile";
 import { requestRefund } from "@/lib/payments/refunds";
 import { paymentDeps } from "@/lib/payments/runtime";
 
+const refundFields = {
+  orderId: z.uuid(),
+  reason: z.string().trim().max(200).optional(),
+  /** What the confirmation dialog showed; the refund is refused if the courses no longer cost that. */
+  amount: z.string().trim().min(1).max(40),
+};
 const refundInput = z.discriminatedUnion("scope", [
-  z.object({ scope: z.literal("all"), orderId: z.uuid(), reason: z.string().trim().max(200).optional() }),
-  z.object({
-    scope: z.literal("courses"),
-    orderId: z.uuid(),
-    courseIds: z.array(z.uuid()).min(1, { error: "Choose at least one course to refund." }).max(100),
-    reason: z.string().trim().max(200).optional(),
-  }),
+  z.object({ scope: z.literal("all"), ...refundFields }),
+  z.object({ scope: z.literal("courses"), ...refundFields, courseIds: z.array(z.uuid()).min(1, { error: "Choose at least one course to refund." }).max(100) }),
 ]);
 
 /** Refunds the whole order or the chosen courses; a second click finds them refunded and changes nothing. */
@@ -32,6 +33,7 @@ export async function refundAction(_prev: FormState, formData: FormData): Promis
     courseIds: input.scope === "all" ? "all" : input.courseIds,
     actorId: admin.id,
     reason: input.reason || undefined,
+    confirmedAmount: input.amount,
   });
   revalidatePath(`/admin/transactions/${input.orderId}`);
   if (!result.ok) return { ok: false, message: result.message };
