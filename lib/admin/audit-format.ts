@@ -9,7 +9,7 @@ const ACTION_LABELS: Record<AdminAction, string> = {
   "course.created": "Course created",
   "course.updated": "Course changed",
   "refund.requested": "Refund requested",
-  "order.reconciled": "Order reconciled",
+  "order.reconciled": "Checked with PayPal",
 };
 
 /** The label of a stored action; an action this version does not know (an older or newer one) shows as stored. */

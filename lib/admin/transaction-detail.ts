@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import {
   courses,
@@ -21,6 +21,7 @@ import {
 import { formatMoney, money, type Money } from "@/lib/money";
 import { PAID_STATUSES } from "@/lib/payments/state";
 import { listAuditLog, type AuditLine } from "./audit";
+import { actionLabel } from "./audit-format";
 import { flattenJson, type FlatField } from "./flatten";
 
 export type DetailItem = {
@@ -98,7 +99,7 @@ export async function findTransaction(db: Queryable, orderId: string): Promise<T
     db
       .select({ event: paymentEvents, payerId: sql<string | null>`${PAYER_ID_SQL}` })
       .from(paymentEvents)
-      .where(and(isNotNull(paymentEvents.orderId), eq(paymentEvents.orderId, order.id)))
+      .where(eq(paymentEvents.orderId, order.id))
       .orderBy(asc(paymentEvents.id)),
     listAuditLog(db, { target: { type: "order", id: order.id }, limit: 200 }),
   ]);
@@ -159,11 +160,6 @@ const STATUS_WORDS: Record<OrderStatus, string> = {
   expired: "Expired",
 };
 
-const ADMIN_WORDS: Record<string, string> = {
-  "refund.requested": "Refund requested",
-  "order.reconciled": "Checked with PayPal",
-};
-
 function timeline(
   changes: { changedAt: Date; toStatus: OrderStatus }[],
   refundRows: { createdAt: Date; updatedAt: Date; status: string; amountMinor: number; currency: string; providerRefundId: string | null }[],
@@ -179,7 +175,7 @@ function timeline(
     ...audit.map((line) => ({
       at: line.createdAt,
       kind: "admin" as const,
-      text: `${ADMIN_WORDS[line.action] ?? line.action} by ${line.actorEmail ?? "a deleted admin"}${auditNote(line)}`,
+      text: `${actionLabel(line.action)} by ${line.actorEmail ?? "a deleted admin"}${auditNote(line)}`,
     })),
   ];
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());

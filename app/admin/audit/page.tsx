@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { AdminTable } from "@/components/admin/admin-table";
 import { DateTime } from "@/components/admin/date-time";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -60,19 +61,11 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
           </EmptyState>
         )
       ) : (
-        <div tabIndex={0} role="region" aria-label="Audit log table" className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Admin actions, newest first</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-3">Time</th>
-                <th scope="col" className="px-4 py-3">Admin</th>
-                <th scope="col" className="px-4 py-3">Action</th>
-                <th scope="col" className="px-4 py-3">Target</th>
-                <th scope="col" className="px-4 py-3">Details</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <AdminTable
+          label="Audit log table"
+          caption="Admin actions, newest first"
+          columns={[{ label: "Time" }, { label: "Admin" }, { label: "Action" }, { label: "Target" }, { label: "Details" }]}
+        >
               {lines.map((line) => (
                 <tr key={line.id} className="align-top">
                   <td className="whitespace-nowrap px-4 py-3 text-slate-700">
@@ -88,9 +81,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </AdminTable>
       )}
 
       {(before || next) && (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { AdminTable } from "@/components/admin/admin-table";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -31,27 +32,19 @@ export default async function AdminCoursesPage() {
           Create a course, set its price, and publish it when it is ready for students.
         </EmptyState>
       ) : (
-        <div tabIndex={0} role="region" aria-label="Courses table" className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Courses</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-3">Title</th>
-                <th scope="col" className="px-4 py-3">Slug</th>
-                <th scope="col" className="px-4 py-3 text-right">Price</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Enrollments <span className="sr-only">(active)</span>
-                </th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Sales <span className="sr-only">(in paid orders)</span>
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <AdminTable
+          label="Courses table"
+          caption="Courses"
+          columns={[
+            { label: "Title" },
+            { label: "Slug" },
+            { label: "Price", align: "right" },
+            { label: "Status" },
+            { label: <>Enrollments <span className="sr-only">(active)</span></>, align: "right" },
+            { label: <>Sales <span className="sr-only">(in paid orders)</span></>, align: "right" },
+            { label: <span className="sr-only">Actions</span> },
+          ]}
+        >
               {courses.map((course) => (
                 <tr key={course.id} className="align-top hover:bg-slate-50">
                   <th scope="row" className="px-4 py-3 text-left font-medium text-slate-900">
@@ -81,9 +74,7 @@ export default async function AdminCoursesPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </AdminTable>
       )}
     </div>
   );

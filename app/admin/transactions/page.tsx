@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { orderStatus } from "@/db/schema";
+import { AdminTable } from "@/components/admin/admin-table";
 import { DateTime } from "@/components/admin/date-time";
 import { OrderStatusBadge, statusLabel } from "@/components/admin/order-status-badge";
 import { Alert } from "@/components/ui/alert";
@@ -74,21 +75,19 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
           {filtered ? "Try a wider date range or clear the filters." : "Checkouts appear here as soon as a student starts paying."}
         </EmptyState>
       ) : (
-        <div tabIndex={0} role="region" aria-label="Transactions table" className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">{`${TAB_LABELS[filter.tab]} transactions`}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-3">Date</th>
-                <th scope="col" className="px-4 py-3">Buyer</th>
-                <th scope="col" className="px-4 py-3">Courses</th>
-                <th scope="col" className="px-4 py-3 text-right">Amount</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">PayPal order</th>
-                <th scope="col" className="px-4 py-3">Capture</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <AdminTable
+          label="Transactions table"
+          caption={`${TAB_LABELS[filter.tab]} transactions`}
+          columns={[
+            { label: "Date" },
+            { label: "Buyer" },
+            { label: "Courses" },
+            { label: "Amount", align: "right" },
+            { label: "Status" },
+            { label: "PayPal order" },
+            { label: "Capture" },
+          ]}
+        >
               {page.rows.map((row) => (
                 <tr key={row.id} className="align-top hover:bg-slate-50">
                   <td className="whitespace-nowrap px-4 py-3">
@@ -114,9 +113,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
                   <td className="px-4 py-3 font-mono text-xs text-slate-700">{row.captureId ?? "—"}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </AdminTable>
       )}
 
       {(page.newer || page.older) && (
@@ -180,39 +177,16 @@ function FilterForm({ filter, options, filtered }: { filter: TransactionFilter; 
           className={field}
         />
       </label>
-      <label className="text-sm font-medium text-slate-700">
-        Status
-        <select name="status" defaultValue={filter.status ?? ""} className={field}>
-          <option value="">All {filter.tab}</option>
-          {statuses.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-sm font-medium text-slate-700">
-        Currency
-        <select name="currency" defaultValue={filter.currency ?? ""} className={field}>
-          <option value="">All currencies</option>
-          {options.currencies.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-sm font-medium text-slate-700 lg:col-span-2">
-        Course
-        <select name="course" defaultValue={filter.course ?? ""} className={field}>
-          <option value="">All courses</option>
-          {options.courses.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.title}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect label="Status" name="status" value={filter.status} all={`All ${filter.tab}`} options={statuses.map((s) => ({ value: s, label: statusLabel(s) }))} />
+      <FilterSelect label="Currency" name="currency" value={filter.currency} all="All currencies" options={options.currencies.map((c) => ({ value: c, label: c }))} />
+      <FilterSelect
+        label="Course"
+        name="course"
+        value={filter.course}
+        all="All courses"
+        options={options.courses.map((c) => ({ value: c.id, label: c.title }))}
+        className="lg:col-span-2"
+      />
       <label className="text-sm font-medium text-slate-700">
         From
         <input type="date" name="from" defaultValue={filter.from ?? ""} className={field} />
@@ -232,5 +206,36 @@ function FilterForm({ filter, options, filtered }: { filter: TransactionFilter; 
         </button>
       </div>
     </form>
+  );
+}
+
+function FilterSelect({
+  label,
+  name,
+  value,
+  all,
+  options,
+  className = "",
+}: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  /** The first choice, which applies no filter. */
+  all: string;
+  options: { value: string; label: string }[];
+  className?: string;
+}) {
+  return (
+    <label className={`text-sm font-medium text-slate-700 ${className}`}>
+      {label}
+      <select name={name} defaultValue={value ?? ""} className={field}>
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { statusLabel } from "@/components/admin/order-status-badge";
 import { requireAdmin } from "@/lib/auth/session";
 import { formFields, malformed, type FormState } from "@/lib/forms";
 import { checkOrderNow } from "@/lib/payments/reconcile";
@@ -54,5 +55,5 @@ export async function checkWithPayPalAction(_prev: FormState, formData: FormData
   revalidatePath(`/admin/transactions/${parsed.data.orderId}`);
   if (!checked.ok) return { ok: false, message: checked.message };
   const { from, to, note } = checked.result;
-  return { ok: true, message: from === to ? `No change (${to.replace("_", " ")}): ${note}.` : `Updated from ${from.replace("_", " ")} to ${to.replace("_", " ")}: ${note}.` };
+  return { ok: true, message: from === to ? `No change (${statusLabel(to)}): ${note}.` : `Updated from ${statusLabel(from)} to ${statusLabel(to)}: ${note}.` };
 }
