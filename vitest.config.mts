@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
+const shared = {
   resolve: {
     alias: {
       "@": path.resolve(import.meta.dirname),
@@ -9,12 +9,40 @@ export default defineConfig({
       "server-only": path.resolve(import.meta.dirname, "lib/testing/server-only-stub.ts"),
     },
   },
+};
+const exclude = ["node_modules/**", ".next/**", ".data/**"];
+
+/**
+ * Two projects: `unit` (unit and integration tests on PGlite and PostgreSQL) and `process` (real server processes
+ * over the production build, so `next build` must run first; one file at a time, each starts its own servers).
+ */
+export default defineConfig({
   test: {
-    include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ".next/**", ".data/**"],
-    globalSetup: ["lib/testing/global-setup.ts"],
-    testTimeout: 30_000,
-    env: { COURSEPAY_ENCRYPTION_KEY: "vitest-encryption-key", LOG_LEVEL: "silent" },
-    hookTimeout: 60_000,
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: [...exclude, "**/*.process.test.ts"],
+          globalSetup: ["lib/testing/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          env: { COURSEPAY_ENCRYPTION_KEY: "vitest-encryption-key", LOG_LEVEL: "silent" },
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: "process",
+          include: ["**/*.process.test.ts"],
+          exclude,
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          env: { LOG_LEVEL: "silent" },
+        },
+      },
+    ],
   },
 });

@@ -1,6 +1,7 @@
 /**
  * Starts the production build for end-to-end tests: a fresh database of its own (PostgreSQL when a server
- * answers, else a throw-away PGlite directory), then `next start`. Builds first if there is no build.
+ * answers, else a throw-away PGlite directory), then the production server (`npm start`'s server.ts). Builds
+ * first if there is no build.
  * On SIGTERM/SIGINT it stops the server and drops the database. Used as a Playwright `webServer`.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -34,7 +35,8 @@ async function main() {
     console.log(`[e2e] database: PGlite in ${dir}`);
   }
 
-  const server = spawn(next, ["start", "--port", port], { stdio: "inherit", env: { ...process.env, ...env } });
+  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+  const server = spawn(tsx, ["server.ts"], { stdio: "inherit", env: { ...process.env, ...env, PORT: port } });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

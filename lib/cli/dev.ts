@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole store with zero configuration — the local PayPal emulator (unless real PayPal
- * credentials are configured) and `next dev`, whose start-up (instrumentation.ts) migrates and seeds the
- * embedded database. Prints what it started once the catalog answers.
+ * credentials are configured; PAYPAL_EMULATOR_PORT moves it, and the app follows) and the store's server in
+ * development mode (server.ts --dev), whose start-up (instrumentation.ts) migrates and seeds the embedded
+ * database. Prints what it started once the catalog answers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -49,7 +50,7 @@ if (paypal.mode === "local") {
     PAYPAL_BUSINESS_EMAIL: paypal.businessEmail,
   });
 }
-start("Next.js", bin("next"), ["dev", "--port", String(port)], { NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
+start("Next.js", bin("tsx"), ["server.ts", "--dev"], { PORT: String(port), NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
 
 async function announceWhenReady() {
   const started = Date.now();

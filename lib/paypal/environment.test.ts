@@ -31,6 +31,11 @@ describe("PayPal environment", () => {
     expect(environmentFor("live", { clientId: "id", clientSecret: "s" }).webhookId).toBeUndefined();
   });
 
+  it("follows PAYPAL_EMULATOR_PORT, the one variable that moves the local emulator", () => {
+    expect(payPalEnvironment({ PAYPAL_EMULATOR_PORT: "4999" })).toMatchObject({ apiBase: "http://127.0.0.1:4999", sdkUrl: "http://127.0.0.1:4999/sdk/js" });
+    expect(() => payPalEnvironment({ PAYPAL_EMULATOR_PORT: "abc" })).toThrow(/port number/);
+  });
+
   it("lets the browser load every PayPal environment, and the emulator only where local mode may be chosen", () => {
     const paypal = ["https://www.paypal.com", "https://www.sandbox.paypal.com", "https://*.paypal.com", "https://*.paypalobjects.com"];
     expect(browserOrigins({ NODE_ENV: "production", PAYPAL_ENV: "live" })).toEqual(paypal);

@@ -51,6 +51,7 @@ const envSchema = z.object({
   PAYPAL_WEBHOOK_ID: z.string().min(1).optional(),
   PAYPAL_BUSINESS_EMAIL: z.string().min(3).optional(),
   PAYPAL_EMULATOR_URL: z.url().optional(),
+  PAYPAL_EMULATOR_PORT: z.string().regex(/^\d{1,5}$/, { error: "PAYPAL_EMULATOR_PORT must be a port number" }).optional(),
 });
 
 const VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -134,8 +135,12 @@ export function browserOrigins(env: Record<string, string | undefined> = process
   return localModeAllowed(env) ? [...PAYPAL_ORIGINS, new URL(emulatorUrl(env)).origin] : PAYPAL_ORIGINS;
 }
 
+/** PAYPAL_EMULATOR_PORT moves the local emulator (and `npm run dev` starts it there); PAYPAL_EMULATOR_URL names one elsewhere. */
 function emulatorUrl(env: Record<string, string | undefined>): string {
-  return (envSchema.shape.PAYPAL_EMULATOR_URL.parse(env.PAYPAL_EMULATOR_URL || undefined) ?? LOCAL_DEFAULTS.emulatorUrl).replace(/\/$/, "");
+  const url = envSchema.shape.PAYPAL_EMULATOR_URL.parse(env.PAYPAL_EMULATOR_URL || undefined);
+  if (url) return url.replace(/\/$/, "");
+  const port = envSchema.shape.PAYPAL_EMULATOR_PORT.parse(env.PAYPAL_EMULATOR_PORT || undefined);
+  return port ? `http://127.0.0.1:${port}` : LOCAL_DEFAULTS.emulatorUrl;
 }
 
 /**

@@ -3,10 +3,11 @@
  * `N passed, N failed` (summed over all runners; a runner that crashes counts as a failure).
  *
  *   1. type check of the whole repository
- *   2. Vitest: unit + integration tests (PGlite and PostgreSQL), emulator conformance
- *   3. next build (the production build the e2e suite runs against)
- *   4. Playwright: the store in Chromium against the emulator
- *   5. Playwright: the emulator's browser SDK driven by the real @paypal/react-paypal-js
+ *   2. Vitest `unit`: unit + integration tests (PGlite and PostgreSQL), emulator conformance
+ *   3. next build (the production build the process and e2e suites run against)
+ *   4. Vitest `process`: real production server processes (forged headers, boot checks, edge answers)
+ *   5. Playwright: the store in Chromium against the emulator
+ *   6. Playwright: the emulator's browser SDK driven by the real @paypal/react-paypal-js
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -37,14 +38,15 @@ function step(name: string, command: string, args: string[]) {
   return status === 0;
 }
 
-function vitest() {
-  const file = path.join(resultsDir, "vitest.json");
-  const { status, seconds } = run("Vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
+function vitest(project: "unit" | "process") {
+  const name = `Vitest ${project}`;
+  const file = path.join(resultsDir, `vitest-${project}.json`);
+  const { status, seconds } = run(name, bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
   const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
-  if (!report) return outcomes.push({ name: "Vitest", passed: 0, failed: 1, skipped: 0, seconds, note: `crashed (exit ${status})` });
+  if (!report) return outcomes.push({ name, passed: 0, failed: 1, skipped: 0, seconds, note: `crashed (exit ${status})` });
   const crashed = status !== 0 && report.numFailedTests === 0;
   outcomes.push({
-    name: "Vitest",
+    name,
     passed: report.numPassedTests,
     failed: report.numFailedTests + (crashed ? 1 : 0),
     skipped: report.numPendingTests + report.numTodoTests,
@@ -66,11 +68,12 @@ function playwright(name: string, config: string) {
 }
 
 step("Type check", bin("tsc"), ["--noEmit", "-p", "."]);
-vitest();
+vitest("unit");
 if (step("Production build", bin("next"), ["build"])) {
+  vitest("process");
   playwright("Playwright store", "playwright.config.ts");
 } else {
-  outcomes.push({ name: "Playwright store", passed: 0, failed: 1, skipped: 0, seconds: 0, note: "not run: the build failed" });
+  for (const name of ["Vitest process", "Playwright store"]) outcomes.push({ name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: "not run: the build failed" });
 }
 playwright("Playwright emulator SDK", "e2e/paypal-emulator/playwright.config.ts");
 

@@ -1,0 +1,36 @@
+/** A production start with a bad configuration exits non-zero with one line per problem, before it listens. */
+import { describe, expect, it } from "vitest";
+import { PRODUCTION_ENV, spawnApp } from "@/lib/testing/app-process";
+import { databaseUrl } from "@/lib/testing/postgres-admin";
+
+async function failedStart(env: Record<string, string | undefined>) {
+  const app = await spawnApp(env, { waitForReady: false });
+  const code = await app.exited;
+  return { code, problems: app.lines.filter((line) => line.startsWith("[coursepay] cannot start: ")), lines: app.lines };
+}
+
+describe("a production start", () => {
+  it("names every missing secret and bad variable, one line each, and exits 1", async () => {
+    const { code, problems, lines } = await failedStart({ NODE_ENV: "production", PAYPAL_ENV: "sandbox", TRUSTED_PROXY_HOPS: "two" });
+    expect(code).toBe(1);
+    expect(problems).toEqual([
+      expect.stringContaining("AUTH_SECRET is not set"),
+      expect.stringContaining("COURSEPAY_ENCRYPTION_KEY is not set"),
+      expect.stringContaining("TRUSTED_PROXY_HOPS"),
+      expect.stringContaining("PAYPAL_ENV=sandbox needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET"),
+    ]);
+    expect(lines.some((line) => /ready/i.test(line))).toBe(false);
+  });
+
+  it("exits 1 with the root cause when the database cannot be reached", async () => {
+    const { code, problems } = await failedStart({ ...PRODUCTION_ENV, DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+    expect(code).toBe(1);
+    expect(problems).toEqual([expect.stringContaining("ECONNREFUSED")]);
+  });
+
+  it("refuses to send payments to the emulator unless told to", async () => {
+    const { code, problems } = await failedStart({ ...PRODUCTION_ENV, PAYPAL_ENV: undefined, DATABASE_URL: databaseUrl("postgres") });
+    expect(code).toBe(1);
+    expect(problems).toEqual([expect.stringContaining("No PayPal credentials")]);
+  });
+});
