@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { getDb } from "@/db/client";
 import { createAccount, signInRetryAfter } from "@/lib/auth/accounts";
 import { signIn, signOut } from "@/lib/auth/auth";
-import { clientIp } from "@/lib/auth/client-ip";
+import { clientIp } from "@/lib/http/forwarded";
 import { signInSchema, signUpSchema } from "@/lib/auth/schemas";
 import { formFields, invalid, safeReturnPath, type FormState } from "@/lib/forms";
 

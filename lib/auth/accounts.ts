@@ -1,17 +1,12 @@
 import "server-only";
-import { and, count, eq, gt, max, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { signInAttempts, users, type User, type UserRole } from "@/db/schema";
+import { users, type User, type UserRole } from "@/db/schema";
+import { log } from "@/lib/log";
 import { decoy, hashPassword, verifyPassword } from "./password";
 import type { SignInInput, SignUpInput } from "./schemas";
-
-export const SIGN_IN_LIMITS = {
-  windowMinutes: 15,
-  /** Failed attempts per email since its last successful sign-in, within the window. */
-  perEmail: 5,
-  /** Failed attempts per client IP within the window (slows credential stuffing across many emails). */
-  perIp: 20,
-} as const;
+import { beginAttempt, markSucceeded, throttled } from "./throttle";
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role">;
 
@@ -39,6 +34,25 @@ export async function createAccount(
   return { ok: true, user: toPublic(created) };
 }
 
+/**
+ * The operator's way to a first admin: an existing account (any case of its email) is promoted and keeps its
+ * password; otherwise an admin account is created, asking for the password only then.
+ */
+export async function createOrPromoteAdmin(
+  db: Queryable,
+  input: { email: string; name: string; password: () => Promise<string> },
+): Promise<"created" | "promoted" | "unchanged"> {
+  const [existing] = await db.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
+  if (existing) {
+    if (existing.role === "admin") return "unchanged";
+    await db.update(users).set({ role: "admin" }).where(eq(users.id, existing.id));
+    return "promoted";
+  }
+  const created = await createAccount(db, { email: input.email, name: input.name, password: await input.password() }, "admin");
+  if (!created.ok) return createOrPromoteAdmin(db, input); // created by someone else meanwhile: promote that one
+  return "created";
+}
+
 export async function findUserById(db: Queryable, id: string): Promise<PublicUser | null> {
   const [user] = await db.select().from(users).where(eq(users.id, id));
   return user ? toPublic(user) : null;
@@ -49,58 +63,38 @@ export type SignInResult =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
+/** Who failed, for the log: the account's id when there is one, else a hash of the email (never the address itself). */
+const emailDigest = (email: string) => createHash("sha256").update(email).digest("hex").slice(0, 16);
+
 /**
- * Checks an email/password pair, refusing (without looking at the password) when the email or the IP has
- * failed too often recently. Attempts are stored in the database, so the limit holds across app instances.
+ * Checks an email/password pair under the sign-in throttle (lib/auth/throttle.ts): a throttled attempt is refused
+ * without looking at the password. Every failure is logged as one line: who (user id or hashed email), the IP
+ * and why.
  */
 export async function verifyCredentials(
   db: Queryable,
   input: SignInInput & { ip: string },
   now: Date = new Date(),
 ): Promise<SignInResult> {
-  const limited = await rateLimit(db, input.email, input.ip, now);
-  if (limited) return { ok: false, reason: "rate_limited", retryAfterSeconds: limited };
-
+  const attempt = await beginAttempt(db, input.email, input.ip, now);
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
+  const who = user ? { userId: user.id } : { emailSha256: emailDigest(input.email) };
+  if ("rule" in attempt) {
+    log.warn({ signIn: { ...who, ip: input.ip, reason: `throttled:${attempt.rule}` } }, "sign-in refused");
+    return { ok: false, reason: "rate_limited", retryAfterSeconds: attempt.retryAfterSeconds };
+  }
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await decoy(), input.password), false);
-
-  await db.insert(signInAttempts).values({ email: input.email, ip: input.ip, succeeded: valid, createdAt: now });
-  return valid && user ? { ok: true, user: toPublic(user) } : { ok: false, reason: "invalid" };
+  if (valid && user) {
+    await markSucceeded(db, attempt.attemptId);
+    return { ok: true, user: toPublic(user) };
+  }
+  log.warn({ signIn: { ...who, ip: input.ip, reason: user ? "wrong-password" : "unknown-account" } }, "sign-in failed");
+  return { ok: false, reason: "invalid" };
 }
 
 /** Seconds until the next sign-in attempt for this email and IP is allowed (0 = now). */
-export const signInRetryAfter = (db: Queryable, email: string, ip: string, now: Date = new Date()) =>
-  rateLimit(db, email, ip, now);
-
-async function rateLimit(db: Queryable, email: string, ip: string, now: Date): Promise<number> {
-  const windowStart = new Date(now.getTime() - SIGN_IN_LIMITS.windowMinutes * 60_000);
-  const [lastSuccess] = await db
-    .select({ at: max(signInAttempts.createdAt) })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.succeeded, true)));
-  const emailSince = lastSuccess?.at && lastSuccess.at > windowStart ? lastSuccess.at : windowStart;
-
-  const failures = (column: typeof signInAttempts.email | typeof signInAttempts.ip, value: string, since: Date) =>
-    db
-      .select({ n: count(), oldest: sql<Date | string | null>`min(${signInAttempts.createdAt})` })
-      .from(signInAttempts)
-      .where(and(eq(column, value), eq(signInAttempts.succeeded, false), gt(signInAttempts.createdAt, since)));
-
-  const [[byEmail], [byIp]] = await Promise.all([
-    failures(signInAttempts.email, email, emailSince),
-    failures(signInAttempts.ip, ip, windowStart),
-  ]);
-  const waits = [
-    { row: byEmail, limit: SIGN_IN_LIMITS.perEmail },
-    { row: byIp, limit: SIGN_IN_LIMITS.perIp },
-  ]
-    .filter(({ row, limit }) => row && row.n >= limit && row.oldest)
-    .map(({ row }) => {
-      // The window slides: the limit lifts when the oldest counted failure leaves it.
-      const oldest = new Date(row!.oldest!);
-      return Math.ceil((oldest.getTime() + SIGN_IN_LIMITS.windowMinutes * 60_000 - now.getTime()) / 1000);
-    });
-  return waits.length ? Math.max(1, ...waits) : 0;
+export async function signInRetryAfter(db: Queryable, email: string, ip: string, now: Date = new Date()): Promise<number> {
+  return (await throttled(db, email, ip, now))?.retryAfterSeconds ?? 0;
 }

@@ -3,8 +3,9 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import type { UserRole } from "@/db/schema";
+import { log } from "@/lib/log";
 import { verifyCredentials } from "./accounts";
-import { clientIp } from "./client-ip";
+import { clientIp } from "@/lib/http/forwarded";
 import { signInSchema } from "./schemas";
 
 declare module "next-auth" {
@@ -27,6 +28,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   pages: { signIn: "/sign-in" },
   trustHost: true,
+  // A failed sign-in is logged once, as one line, by verifyCredentials; Auth.js would add its stack trace.
+  logger: {
+    error(error) {
+      if (error instanceof CredentialsSignin) return;
+      log.error({ err: { name: error.name, message: error.message } }, "auth error");
+    },
+    warn(code) {
+      log.warn({ auth: code }, "auth warning");
+    },
+    debug() {},
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
