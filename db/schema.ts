@@ -117,6 +117,8 @@ export const signInAttempts = pgTable(
   (t) => [
     index("sign_in_attempts_email_idx").on(t.email, t.createdAt),
     index("sign_in_attempts_ip_idx").on(t.ip, t.createdAt),
+    // The (account, IP) back-off of lib/auth/throttle.ts.
+    index("sign_in_attempts_email_ip_idx").on(t.email, t.ip, t.createdAt),
   ],
 );
 
@@ -416,6 +418,40 @@ export const paymentEvents = pgTable(
   ],
 );
 
+/** Where an IPN message is on its way from the wire to the permanent log. */
+export const ipnMessageState = pgEnum("ipn_message_state", ["received", "validating", "verified", "invalid", "duplicate"]);
+
+/**
+ * Every IPN post as it arrived, before anyone knows whether PayPal sent it. Anyone can post here, so this is a
+ * bounded, prunable inbox (IPN_RETENTION_DAYS): only messages PayPal answers VERIFIED are appended to the
+ * permanent payment_events log. A (txn_id, payment_status) is validated with PayPal once: the partial unique
+ * index lets one message per key be validating or verified.
+ */
+export const ipnMessages = pgTable(
+  "ipn_messages",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ip: text("ip").notNull(),
+    /** The body exactly as received (bytes kept as latin1 text: PayPal validates these exact bytes). */
+    form: text("form").notNull(),
+    /** `txn_id:payment_status`, null when the message has no txn_id. */
+    dedupeKey: text("dedupe_key"),
+    state: ipnMessageState("state").notNull().default("received"),
+    /** Post-backs tried (PayPal unavailable → received again, retried by reconciliation). */
+    attempts: integer("attempts").notNull().default(0),
+    eventId: bigint("event_id", { mode: "number" }).references(() => paymentEvents.id),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("ipn_messages_validated_once")
+      .on(t.dedupeKey)
+      .where(sql`${t.state} in ('validating', 'verified')`),
+    index("ipn_messages_ip_idx").on(t.ip, t.receivedAt),
+    index("ipn_messages_state_idx").on(t.state, t.receivedAt),
+  ],
+);
+
 /**
  * Provider OAuth tokens, shared by every app instance (so a fleet asks PayPal for one token, not one each).
  * The token is stored encrypted; `cache_key` names the environment and client id.
@@ -456,6 +492,7 @@ export const adminAuditLog = pgTable(
 export type User = typeof users.$inferSelect;
 export type Course = typeof courses.$inferSelect;
 export type Order = typeof orders.$inferSelect;
+export type IpnMessage = typeof ipnMessages.$inferSelect;
 export type OrderItem = typeof orderItems.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;

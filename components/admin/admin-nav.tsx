@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const SECTIONS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/transactions", label: "Transactions" },
+  { href: "/admin/notifications", label: "IPN inbox" },
   { href: "/admin/courses", label: "Courses" },
   { href: "/admin/settings/payments", label: "Payment settings" },
   { href: "/admin/audit", label: "Audit log" },

@@ -1,6 +1,7 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { orders, paymentEvents, payments, type Order } from "@/db/schema";
+import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { isUniqueViolation, type Queryable } from "@/db/client";
+import { ipnMessages, orders, paymentEvents, payments, type IpnMessage, type Order } from "@/db/schema";
 import { log } from "@/lib/log";
 import { parseDecimal } from "@/lib/money";
 import { ipnFields, type IpnAnswer } from "@/lib/paypal/ipn";
@@ -12,55 +13,164 @@ export type IpnDeps = CheckoutDeps & { validateIpn(raw: Buffer): Promise<IpnAnsw
 
 /** eFront's classification of a notification, kept as the event's outcome. */
 export type IpnClass = "completed" | "invalid-ipn" | "invalid-data" | "wrong-transaction-id" | "other";
+export type IpnResult = { class: IpnClass | "duplicate" | "unavailable" | "deferred"; detail: string };
 
-/** Stores the message exactly as received (bytes kept as latin1 text), before anything else happens. */
-export async function recordIpn(deps: Pick<CheckoutDeps, "db">, raw: Buffer): Promise<number> {
-  const fields = ipnFields(raw);
-  const stored = await appendPaymentEvent(deps.db, {
-    provider: "paypal",
-    source: "ipn",
-    type: fields.payment_status ?? fields.txn_type ?? "unknown",
-    raw: { form: raw.toString("latin1"), fields },
+/**
+ * The bounds of an endpoint anyone on the internet can post to. PayPal sends a few messages per payment from a
+ * handful of addresses and resends for days when refused, so a per-IP limit costs a genuine message nothing but
+ * time; IPN_RATE_LIMIT_PER_MINUTE raises it for a store that takes many payments a minute.
+ */
+export function ipnLimits(env: Record<string, string | undefined> = process.env) {
+  return {
+    maxBytes: 20 * 1024, // PayPal's largest messages (many cart items) stay well below this
+    perIpPerMinute: Number(env.IPN_RATE_LIMIT_PER_MINUTE || 60),
+    retentionDays: Number(env.IPN_RETENTION_DAYS || 30),
+  };
+}
+
+export type ReceiveResult = { status: 200; messageId: number } | { status: 429; retryAfterSeconds: number };
+
+/**
+ * Keeps a message exactly as received in the inbox, unless its sender has posted too many in the last minute
+ * (then nothing is stored: PayPal resends a refused message later, so nothing genuine is lost).
+ */
+export async function receiveIpn(db: Queryable, input: { raw: Buffer; ip: string; now?: Date }, limits = ipnLimits()): Promise<ReceiveResult> {
+  const now = input.now ?? new Date();
+  const [recent] = await db
+    .select({ n: count() })
+    .from(ipnMessages)
+    .where(and(eq(ipnMessages.ip, input.ip), gte(ipnMessages.receivedAt, new Date(now.getTime() - 60_000))));
+  if ((recent?.n ?? 0) >= limits.perIpPerMinute) return { status: 429, retryAfterSeconds: 60 };
+  const fields = ipnFields(input.raw);
+  const [row] = await db
+    .insert(ipnMessages)
+    .values({ ip: input.ip, form: input.raw.toString("latin1"), dedupeKey: dedupeKey(fields), receivedAt: now, updatedAt: now })
+    .returning({ id: ipnMessages.id });
+  return { status: 200, messageId: row!.id };
+}
+
+const dedupeKey = (fields: Record<string, string>) => (fields.txn_id ? `${fields.txn_id}:${fields.payment_status ?? ""}` : null);
+
+/**
+ * Takes an inbox message to its end. A (txn_id, payment_status) PayPal already verified is a duplicate and is not
+ * posted back again; otherwise the message is claimed for validation (one per key at a time), posted back, and:
+ * INVALID → kept in the inbox as invalid (pruned later), never acted on; VERIFIED → appended to the permanent
+ * payment_events log and applied; no answer → back to received, for reconciliation to retry.
+ */
+export async function processIpnMessage(deps: IpnDeps, messageId: number): Promise<IpnResult> {
+  const [message] = await deps.db.select().from(ipnMessages).where(eq(ipnMessages.id, messageId));
+  if (!message) throw new Error(`no IPN message ${messageId}`);
+  if (message.state !== "received") return { class: "duplicate", detail: `already ${message.state}` };
+  const setState = (state: IpnMessage["state"], extra: Partial<IpnMessage> = {}) =>
+    deps.db.update(ipnMessages).set({ state, updatedAt: new Date(), ...extra }).where(eq(ipnMessages.id, messageId));
+
+  if (message.dedupeKey && (await verifiedEventId(deps.db, message.dedupeKey))) {
+    await setState("duplicate");
+    return { class: "duplicate", detail: `${message.dedupeKey} was already verified` };
+  }
+  try {
+    const claimed = await deps.db
+      .update(ipnMessages)
+      .set({ state: "validating", attempts: sql`${ipnMessages.attempts} + 1`, updatedAt: new Date() })
+      .where(and(eq(ipnMessages.id, messageId), eq(ipnMessages.state, "received")))
+      .returning({ id: ipnMessages.id });
+    if (claimed.length === 0) return { class: "duplicate", detail: "taken by another worker" };
+  } catch (error) {
+    // Another copy of this key is being validated right now; this one waits for reconciliation, which then
+    // finds it verified (a duplicate) or not (validates it then) — so a forged copy cannot hide a genuine one.
+    if (isUniqueViolation(error, "ipn_messages_validated_once")) return { class: "deferred", detail: `${message.dedupeKey} is being validated` };
+    throw error;
+  }
+
+  const answer = await deps.validateIpn(Buffer.from(message.form, "latin1"));
+  if (answer === "UNAVAILABLE") {
+    await setState("received");
+    return { class: "unavailable", detail: "PayPal did not answer the validation post-back; will retry" };
+  }
+  if (answer === "INVALID") {
+    await setState("invalid");
+    log.warn({ security: "ipn-invalid", messageId, ip: message.ip }, "PayPal answered INVALID for an IPN");
+    return { class: "invalid-ipn", detail: "PayPal did not recognise this message" };
+  }
+
+  const fields = ipnFields(Buffer.from(message.form, "latin1"));
+  const eventId = await deps.db.transaction(async (tx) => {
+    const stored = await appendPaymentEvent(tx, {
+      provider: "paypal",
+      source: "ipn",
+      type: fields.payment_status ?? fields.txn_type ?? "unknown",
+      dedupeKey: message.dedupeKey,
+      raw: { form: message.form, fields },
+      headers: { "x-forwarded-for": message.ip },
+      verified: true,
+    });
+    await tx
+      .update(ipnMessages)
+      .set({ state: stored.duplicate ? "duplicate" : "verified", eventId: stored.duplicate ? null : stored.id, updatedAt: new Date() })
+      .where(eq(ipnMessages.id, messageId));
+    return stored.duplicate ? null : stored.id;
   });
-  return stored.id;
+  if (eventId === null) return { class: "duplicate", detail: `${message.dedupeKey} was already verified` };
+  return applyIpnEvent(deps, eventId);
+}
+
+async function verifiedEventId(db: Queryable, key: string): Promise<number | null> {
+  const [row] = await db
+    .select({ id: paymentEvents.id })
+    .from(paymentEvents)
+    .where(and(eq(paymentEvents.provider, "paypal"), eq(paymentEvents.source, "ipn"), eq(paymentEvents.dedupeKey, key)));
+  return row?.id ?? null;
 }
 
 /**
- * Validates a stored IPN with PayPal and acts only on VERIFIED: the message must be for our business email,
- * name one of our orders (`custom`), and carry amounts that fit it; it is then a trigger to ask PayPal for the
- * order's truth (the same path as webhooks and reconciliation). Duplicates (same txn_id + payment_status)
- * do nothing. Every message ends with a classification.
+ * Acts on a VERIFIED message from the permanent log: it must be for our business email, name one of our orders
+ * (`custom`), and carry amounts that fit it; it is then a trigger to ask PayPal for the order's truth (the same
+ * path as webhooks and reconciliation). Every message ends with a classification.
  */
-export async function processIpn(deps: IpnDeps, eventId: number): Promise<{ class: IpnClass | "duplicate" | "unavailable"; detail: string }> {
+export async function applyIpnEvent(deps: IpnDeps, eventId: number): Promise<IpnResult> {
   const [event] = await deps.db.select().from(paymentEvents).where(eq(paymentEvents.id, eventId));
   if (!event || event.source !== "ipn") throw new Error(`no IPN event ${eventId}`);
   if (event.processedAt) return { class: "duplicate", detail: "already processed" };
-  const { form, fields } = event.raw as { form: string; fields: Record<string, string> };
-
-  const answer = await deps.validateIpn(Buffer.from(form, "latin1"));
-  if (answer === "UNAVAILABLE") return { class: "unavailable", detail: "PayPal did not answer the validation post-back; will retry" };
-  const finish = async (result: { class: IpnClass | "duplicate"; detail: string }, orderId: string | null = null) => {
+  const { fields } = event.raw as { fields: Record<string, string> };
+  const finish = async (result: { class: IpnClass; detail: string }, orderId: string | null = null) => {
     await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `${result.class}: ${result.detail}`, orderId }).where(eq(paymentEvents.id, eventId));
     return result;
   };
-  if (answer === "INVALID") {
-    await deps.db.update(paymentEvents).set({ verified: false }).where(eq(paymentEvents.id, eventId));
-    log.warn({ security: "ipn-invalid", eventId }, "PayPal answered INVALID for an IPN");
-    return finish({ class: "invalid-ipn", detail: "PayPal did not recognise this message" });
-  }
-
-  const dedupeKey = `${fields.txn_id ?? "?"}:${fields.payment_status ?? "?"}`;
-  try {
-    await deps.db.update(paymentEvents).set({ verified: true, dedupeKey }).where(eq(paymentEvents.id, eventId));
-  } catch {
-    return finish({ class: "duplicate", detail: `${dedupeKey} was already received` });
-  }
-
   const order = await ourOrder(deps, fields.custom);
   const verdict = await classify(deps, fields, order);
   if (verdict.class === "invalid-data" || verdict.class === "wrong-transaction-id" || !order) return finish(verdict, order?.id ?? null);
   const synced = await syncOrder(deps, order);
   return finish({ class: verdict.class, detail: `${verdict.detail}; ${synced.from} → ${synced.to}` }, order.id);
+}
+
+/**
+ * The inbox's housekeeping, for reconciliation: messages left `validating` by a crash go back to `received`;
+ * messages whose post-back never got an answer are tried again; settled messages older than the retention
+ * period are deleted (verified ones live on in payment_events).
+ */
+export async function sweepIpnInbox(deps: IpnDeps, before: Date, now: Date = new Date(), limits = ipnLimits()) {
+  await deps.db
+    .update(ipnMessages)
+    .set({ state: "received", updatedAt: now })
+    .where(and(eq(ipnMessages.state, "validating"), lt(ipnMessages.updatedAt, before)));
+  const waiting = await deps.db
+    .select({ id: ipnMessages.id })
+    .from(ipnMessages)
+    .where(and(eq(ipnMessages.state, "received"), lt(ipnMessages.receivedAt, before)))
+    .orderBy(ipnMessages.id)
+    .limit(500);
+  const results: IpnResult[] = [];
+  for (const { id } of waiting) results.push(await processIpnMessage(deps, id));
+  const pruned = await deps.db
+    .delete(ipnMessages)
+    .where(
+      and(
+        inArray(ipnMessages.state, ["verified", "invalid", "duplicate"]),
+        lt(ipnMessages.receivedAt, new Date(now.getTime() - limits.retentionDays * 86_400_000)),
+      ),
+    )
+    .returning({ id: ipnMessages.id });
+  return { retried: results, pruned: pruned.length };
 }
 
 async function ourOrder(deps: IpnDeps, custom: string | undefined): Promise<Order | null> {

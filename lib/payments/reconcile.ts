@@ -8,7 +8,7 @@ import { log } from "@/lib/log";
 import { money } from "@/lib/money";
 import { interpretWebhook, webhookEnvelopeSchema } from "@/lib/paypal/webhook-events";
 import type { CheckoutDeps } from "./checkout";
-import { processIpn, type IpnDeps } from "./ipn";
+import { applyIpnEvent, sweepIpnInbox, type IpnDeps } from "./ipn";
 import { applyNotification } from "./notifications";
 import { sendRefund } from "./refunds";
 import { OPEN_STATUSES } from "./state";
@@ -27,6 +27,8 @@ export type ReconcileReport = {
   changed: SyncResult[];
   refundsResent: number;
   notificationsReplayed: number;
+  /** Settled IPN inbox messages deleted after the retention period. */
+  ipnPruned: number;
   errors: { what: string; message: string }[];
   durationMs: number;
 };
@@ -38,13 +40,14 @@ export const RECONCILE_LOCK = 7_261_003_002;
  * Repairs what the live paths could not finish: orders still created / approved / pending are checked against
  * PayPal and brought in line (a capture nobody confirmed, a pending payment that settled or was denied, an
  * order abandoned past PayPal's lifetime); refunds whose outcome we never heard are sent again with the same
- * idempotency key; notifications stored but never applied (a crash in between) are applied.
+ * idempotency key; notifications stored but never applied (a crash in between) are applied; IPN messages whose
+ * validation never finished are validated, and settled ones past their retention are pruned.
  */
 export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const started = Date.now();
   const now = options.now ?? new Date();
   const before = new Date(now.getTime() - (options.minAgeMs ?? 5 * 60_000));
-  const report: ReconcileReport = { ordersChecked: 0, changed: [], refundsResent: 0, notificationsReplayed: 0, errors: [], durationMs: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, changed: [], refundsResent: 0, notificationsReplayed: 0, ipnPruned: 0, errors: [], durationMs: 0 };
   const attempt = async (what: string, fn: () => Promise<void>) => {
     try {
       await fn();
@@ -89,7 +92,7 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
   for (const event of unapplied) {
     await attempt(`${event.source} event ${event.id}`, async () => {
       if (event.source === "ipn") {
-        await processIpn(deps, event.id);
+        await applyIpnEvent(deps, event.id);
       } else {
         const envelope = webhookEnvelopeSchema.parse(event.raw);
         const { outcome, orderId } = await applyNotification(deps, interpretWebhook(envelope));
@@ -98,6 +101,12 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
       report.notificationsReplayed++;
     });
   }
+
+  await attempt("IPN inbox", async () => {
+    const inbox = await sweepIpnInbox(deps, before, now);
+    report.notificationsReplayed += inbox.retried.length;
+    report.ipnPruned = inbox.pruned;
+  });
 
   report.durationMs = Date.now() - started;
   return report;

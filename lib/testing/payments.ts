@@ -4,14 +4,14 @@
  *
  * With `notifications: true`, an HTTP receiver stands where the app's routes stand: the emulator delivers
  * signed webhooks and IPN messages to it, and it hands them to the same lib functions the routes call
- * (receiveWebhook, recordIpn + processIpn), round-robin over the "app instances" given to `receiveWith`.
+ * (receiveWebhook, receiveIpn + processIpnMessage), round-robin over the "app instances" given to `receiveWith`.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { openPostgres, type Db, type DbHandle } from "@/db/client";
 import { startEmulator, type RunningEmulator } from "@/e2e/paypal-emulator";
-import { processIpn, recordIpn } from "@/lib/payments/ipn";
+import { ipnLimits, processIpnMessage, receiveIpn } from "@/lib/payments/ipn";
 import { receiveWebhook } from "@/lib/payments/notifications";
 import { createPaymentDeps, type PaymentDeps } from "@/lib/payments/deps";
 import { payPalEnvironment } from "@/lib/paypal/environment";
@@ -105,10 +105,14 @@ export function usePayments(
               status = result.status;
               body = JSON.stringify(result.body);
             } else {
-              // As the route does: store, answer 200, then validate and act.
-              const eventId = await recordIpn(deps, raw);
-              const job = processIpn(deps, eventId).finally(() => processing.delete(job));
-              processing.add(job);
+              // As the route does: keep it in the inbox, answer 200, then validate and act. The emulator is
+              // one IP posting every test's messages, so the per-IP limit is lifted here (its own test is in ipn.test.ts).
+              const received = await receiveIpn(deps.db, { raw, ip: "127.0.0.1" }, { ...ipnLimits(), perIpPerMinute: Number.MAX_SAFE_INTEGER });
+              if (received.status === 200) {
+                const job = processIpnMessage(deps, received.messageId).finally(() => processing.delete(job));
+                processing.add(job);
+              }
+              status = received.status;
             }
           } catch (error) {
             status = 500;
