@@ -6,7 +6,8 @@ import type { CourseCard as Card } from "@/lib/catalog";
 export function CourseCard({ course }: { course: Card }) {
   const free = course.price.minor === 0;
   return (
-    <article className="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow-md">
+    // The whole card is the link's target area, so the card (not the title alone) shows keyboard focus.
+    <article className="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow-md has-[a:focus-visible]:border-brand-600 has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-brand-600 has-[a:focus-visible]:ring-offset-2">
       <div className="flex flex-wrap gap-2">
         {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">{course.price.currency}</Badge>}
         {course.auditable && !free && <Badge tone="blue">Audit available</Badge>}

@@ -11,7 +11,7 @@ export async function SiteHeader() {
 
   return (
     <header className="border-b border-slate-200 bg-white print:hidden">
-      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+      <div className="mx-auto flex max-w-6xl items-center justify-between gap-2 px-4 py-3 sm:gap-4 sm:px-6">
         <div className="flex items-center gap-6">
           <Link href="/" className="flex items-center gap-2 text-lg font-bold tracking-tight text-brand-800">
             <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-brand-700 text-sm text-white">
@@ -31,8 +31,9 @@ export async function SiteHeader() {
           </nav>
         </div>
 
-        <div className="flex items-center gap-2">
-          <Link href="/cart" className="relative whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+        {/* Tighter on phones: the logo, Cart, Sign in and Sign up fit in 390 px without scrolling sideways. */}
+        <div className="flex items-center gap-1 sm:gap-2">
+          <Link href="/cart" className="relative whitespace-nowrap rounded-md px-2 py-2 sm:px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
             <span aria-hidden="true">Cart</span>
             <span className="sr-only">{`Cart, ${itemsInCart} ${itemsInCart === 1 ? "item" : "items"}`}</span>
             {itemsInCart > 0 && (
@@ -49,10 +50,10 @@ export async function SiteHeader() {
             <AccountMenu name={user.name} email={user.email} isAdmin={user.role === "admin"} signOut={signOutAction} />
           ) : (
             <>
-              <Link href="/sign-in" className="whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+              <Link href="/sign-in" className="whitespace-nowrap rounded-md px-2 py-2 sm:px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
                 Sign in
               </Link>
-              <Link href="/sign-up" className="whitespace-nowrap rounded-md bg-brand-700 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-800">
+              <Link href="/sign-up" className="whitespace-nowrap rounded-md bg-brand-700 px-2.5 py-2 sm:px-3 text-sm font-semibold text-white hover:bg-brand-800">
                 Sign up
               </Link>
             </>

@@ -144,6 +144,18 @@ test.describe.serial("admin dashboard", () => {
     await expect(page.getByRole("main")).toContainText(/refund/i);
   });
 
+  test("the IPN inbox shows messages PayPal verified, with their variables and order", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, "/admin/notifications?state=verified");
+    const row = page.getByRole("row").filter({ hasText: "Verified by PayPal" }).first();
+    await expect(row).toBeVisible();
+    await row.getByText(/\d+ variables/).click();
+    await expect(row.getByText("receiver_email:")).toBeVisible();
+    await expectAccessible(page);
+    await visit(page, "/admin/notifications?state=invalid");
+    await expect(page.getByText("No messages in this state")).toBeVisible();
+  });
+
   test("payment settings: a padded secret is refused, a saved secret is never shown again, and the connection test talks to PayPal", async ({ page }) => {
     await asAdmin(page);
     await visit(page, "/admin/settings/payments");
@@ -209,9 +221,34 @@ test.describe.serial("admin dashboard", () => {
     expect((await page.goto(`/courses/${slug}`))?.status()).toBe(404);
   });
 
+  test("a refund whose answer is lost says the outcome is unknown and points to the order's current state", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, state.orderUrl);
+    // The request reaches the server (the refund is made), but the admin's connection drops before the answer.
+    await page.route(`**${state.orderUrl}`, async (route) => {
+      const request = route.request();
+      if (request.method() === "POST" && request.headers()["next-action"] && (request.postData() ?? "").includes("scope")) {
+        await route.fetch();
+        return route.abort("connectionreset");
+      }
+      return route.fallback();
+    });
+    const refund = page.getByRole("region", { name: "Refund" });
+    await refund.getByRole("button", { name: "Refund everything left…" }).click();
+    await page.getByRole("dialog", { name: "Refund $49.00?" }).getByRole("button", { name: "Confirm refund" }).click();
+    const unknown = refund.getByRole("status").filter({ hasText: "Outcome unknown" });
+    await expect(unknown).toContainText("we cannot tell whether this refund was made");
+    await expect(page.getByText("No payment was taken")).toHaveCount(0);
+    await expectAccessible(page);
+    await page.unrouteAll({ behavior: "wait" });
+    await unknown.getByRole("link", { name: "Reload this order" }).click();
+    const courses = page.getByRole("table", { name: "Courses in this order" });
+    await expect(courses.getByRole("row", { name: new RegExp(IDEMPOTENT.title) })).toContainText("refund completed");
+  });
+
   test("students get a 403 on every admin page and export", async ({ page }) => {
     await signIn(page, state.student.email, state.student.password);
-    for (const path of ["/admin", "/admin/transactions", state.orderUrl, "/admin/courses", "/admin/courses/new", "/admin/settings/payments", "/admin/audit"]) {
+    for (const path of ["/admin", "/admin/transactions", state.orderUrl, "/admin/courses", "/admin/courses/new", "/admin/settings/payments", "/admin/audit", "/admin/notifications"]) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(403);
     }

@@ -163,7 +163,42 @@ test.describe("checkout with PayPal", () => {
     await expect(receiptDetail(page, "PayPal transaction ID")).toHaveText(capture.id);
     await expect(receiptDetail(page, "Amount pending")).toHaveText(COURSES.webhooks.price);
     await expectAccessible(page);
-    await expectNotEnrolled(page);
+
+    // Not enrolled yet, and nowhere offered to pay again: My courses, the course page and the cart say "pending".
+    await visit(page, "/my/courses");
+    const pending = page.getByRole("region", { name: "Payment pending" });
+    await expect(pending).toContainText(COURSES.webhooks.title);
+    await expect(pending.getByRole("link", { name: `View receipt for ${COURSES.webhooks.title}` })).toHaveAttribute("href", new RegExp(`/orders/`));
+    await expect(page.getByRole("main").getByText("Enrolled", { exact: true })).toHaveCount(0);
+    await visit(page, `/courses/${COURSES.webhooks.slug}`);
+    await expect(page.getByRole("status").filter({ hasText: "Payment pending." })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Buy now" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /Add to cart/ })).toHaveCount(0);
+    // The paid cart line stays in the cart until the payment completes, marked and not payable.
+    await visit(page, "/cart");
+    await expect(page.getByRole("group", { name: COURSES.webhooks.title })).toContainText("Payment pending");
+    await expect(page.getByText("Nothing to pay now")).toBeVisible();
+    await expect(page.getByRole("button", { name: "PayPal" })).toHaveCount(0);
+  });
+
+  test("when the buyer's capture request is lost, the page follows the webhook's capture to the receipt by itself", async ({ page }) => {
+    await signUp(page, "Unlucky Student");
+    await addToCart(page, COURSES.idempotent);
+    await visit(page, "/cart");
+    // The buyer's connection drops on the capture request; PayPal's APPROVED webhook captures server-side instead.
+    let dropped = false;
+    await page.route("**/cart", async (route) => {
+      const request = route.request();
+      if (!dropped && request.method() === "POST" && request.headers()["next-action"] && (request.postData() ?? "").includes("paypalOrderId")) {
+        dropped = true;
+        return route.abort("connectionreset");
+      }
+      return route.fallback();
+    });
+    const paypalOrderId = await payWithPayPal(page);
+    await expect(page.getByText("this page moves on by itself")).toBeVisible();
+    await expectCompletedReceipt(page, paypalOrderId, [COURSES.idempotent], "$49.00");
+    expect(dropped).toBe(true);
   });
 
   test("a pending payment completes the receipt and enrolls the student once PayPal settles it", async ({ page }) => {

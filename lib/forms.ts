@@ -6,7 +6,14 @@ import type { ZodError } from "zod";
 import { z } from "zod";
 
 export type FieldErrors = Record<string, string[] | undefined>;
-export type FormState = { ok: boolean; message?: string; fieldErrors?: FieldErrors; values?: Record<string, string> } | null;
+export type FormState = {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: FieldErrors;
+  values?: Record<string, string>;
+  /** The request may or may not have taken effect (no answer came back): say so, never "nothing happened". */
+  outcomeUnknown?: boolean;
+} | null;
 
 export function invalid(error: ZodError, values?: Record<string, string>): FormState {
   return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: z.flattenError(error).fieldErrors, values };

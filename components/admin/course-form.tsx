@@ -1,11 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { createCourseAction, updateCourseAction } from "@/app/admin/courses/actions";
 import { CheckboxField, Field, SelectField, TextAreaField } from "@/components/forms/field";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { Alert } from "@/components/ui/alert";
+import { FormMessage } from "@/components/forms/form-message";
+import { useGuardedActionState } from "@/components/forms/use-guarded-action";
 import { buttonClass } from "@/components/ui/button";
 import { COURSE_LIMITS, slugify } from "@/lib/catalog/course-fields";
 import { exponent, isCurrencyCode } from "@/lib/money";
@@ -33,7 +34,7 @@ export function CourseForm({
   initial: Record<string, string>;
   currencies: CurrencyOption[];
 }) {
-  const [state, action] = useActionState(courseId ? updateCourseAction : createCourseAction, null);
+  const [state, action] = useGuardedActionState(courseId ? updateCourseAction : createCourseAction, "The connection dropped before the answer arrived, so we cannot tell whether the course was saved. Open the course list to see what is saved now before trying again.");
   const values = state?.values ?? initial;
   const errors = state?.fieldErrors ?? {};
 
@@ -163,7 +164,7 @@ export function CourseForm({
         />
       </fieldset>
 
-      {state?.message && <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert>}
+      <FormMessage state={state} />
       <div className="flex flex-wrap gap-3">
         <SubmitButton pendingLabel={courseId ? "Saving…" : "Creating…"}>{courseId ? "Save changes" : "Create course"}</SubmitButton>
         <Link href="/admin/courses" className={buttonClass("secondary")}>

@@ -1,11 +1,12 @@
 "use client";
 
-import { startTransition, useActionState, useRef } from "react";
+import { startTransition, useRef } from "react";
 import { useFormStatus } from "react-dom";
 import { paymentSettingsAction } from "@/app/admin/settings/payments/actions";
 import { CheckboxField, Field } from "@/components/forms/field";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { Alert } from "@/components/ui/alert";
+import { FormMessage } from "@/components/forms/form-message";
+import { useGuardedActionState } from "@/components/forms/use-guarded-action";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import type { FieldErrors } from "@/lib/forms";
@@ -22,7 +23,7 @@ const MODE_LABELS = {
  * submitting the form, so what the admin typed (the secret included) stays in place to be saved afterwards.
  */
 export function PaymentSettingsForm({ view }: { view: Omit<PaymentSettingsView, "lastSaved"> }) {
-  const [state, formAction, busy] = useActionState(paymentSettingsAction, null);
+  const [state, formAction, busy] = useGuardedActionState(paymentSettingsAction, "The connection dropped before the answer arrived, so we cannot tell whether the settings were saved. Reload the page to see what is saved now.");
   const form = useRef<HTMLFormElement>(null);
   const errors = state?.fieldErrors ?? {};
   // After a refused save the form is reset to these; otherwise to what is saved.
@@ -119,7 +120,7 @@ export function PaymentSettingsForm({ view }: { view: Omit<PaymentSettingsView, 
         <p className="text-sm text-slate-600">Test connection asks PayPal for a token with the chosen environment&apos;s credentials as they stand in this form, without saving them.</p>
       </div>
       {/* Present from the start, so screen readers announce what appears in it later. */}
-      <div aria-live="polite">{state?.message && <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert>}</div>
+      <div aria-live="polite"><FormMessage state={state} /></div>
     </form>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 
-import { useActionState, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { useFormStatus } from "react-dom";
+import { FormMessage } from "@/components/forms/form-message";
 import { SubmitButton } from "@/components/forms/submit-button";
+import { useGuardedActionState } from "@/components/forms/use-guarded-action";
 import { Spinner } from "@/components/ui/spinner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -26,7 +28,10 @@ export function RefundForm({
   currency: string;
   action: (state: FormState, formData: FormData) => Promise<FormState>;
 }) {
-  const [state, formAction] = useActionState(action, null);
+  const [state, formAction] = useGuardedActionState(
+    action,
+    "The connection dropped before we heard back, so we cannot tell whether this refund was made. A refund is never made twice: reload this order to see its current state before trying again.",
+  );
   const [selected, setSelected] = useState<string[]>([]);
   const [scope, setScope] = useState<"all" | "courses">("courses");
   const dialog = useRef<HTMLDialogElement>(null);
@@ -96,7 +101,16 @@ export function RefundForm({
         </div>
       </dialog>
       <Pending />
-      {state?.message && <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert>}
+      {state?.outcomeUnknown ? (
+        <Alert tone="warning" title="Outcome unknown">
+          <p>{state.message}</p>
+          <a href={`/admin/transactions/${orderId}`} className="mt-2 inline-block font-semibold underline">
+            Reload this order
+          </a>
+        </Alert>
+      ) : (
+        <FormMessage state={state} />
+      )}
     </form>
   );
 }

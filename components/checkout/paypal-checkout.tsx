@@ -2,19 +2,20 @@
 
 import { PayPalButtons, PayPalScriptProvider, usePayPalScriptReducer } from "@paypal/react-paypal-js";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { cancelPayPalOrder, capturePayPalOrder, createPayPalOrder } from "@/app/(store)/checkout/actions";
+import { useEffect, useRef, useState } from "react";
+import { cancelPayPalOrder, capturePayPalOrder, createPayPalOrder, paypalCheckoutState } from "@/app/(store)/checkout/actions";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
 import { CHECKOUT_MESSAGES, failureMessage } from "@/lib/payments/messages";
 
 type Selection = { kind: "cart"; currency: string } | { kind: "course"; courseId: string };
 type Notice = { tone: "info" | "success" | "warning" | "error"; text: string };
-type Step = "idle" | "creating" | "capturing" | "opening-receipt" | "opening-pending-receipt";
+type Step = "idle" | "creating" | "capturing" | "watching" | "opening-receipt" | "opening-pending-receipt";
 
 const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
   creating: "Preparing your PayPal payment…",
   capturing: "Confirming your payment with PayPal…",
+  watching: "We could not confirm your payment from this page. If you approved it at PayPal, this page moves on by itself as soon as PayPal confirms it.",
   "opening-receipt": "Payment confirmed. Opening your receipt…",
   "opening-pending-receipt": "Payment approved. Opening your receipt…",
 };
@@ -44,6 +45,10 @@ export function PayPalCheckout({
   );
 }
 
+const PAID_OR_PENDING = new Set(["completed", "pending", "partially_refunded"]);
+const CLOSED_UNPAID = new Set(["cancelled", "failed", "expired"]);
+const WATCH_FOR_MS = 3 * 60_000;
+
 function CheckoutButtons({ selection, currency }: { selection: Selection; currency: string }) {
   const router = useRouter();
   const [{ isPending, isRejected }] = usePayPalScriptReducer();
@@ -53,6 +58,34 @@ function CheckoutButtons({ selection, currency }: { selection: Selection; curren
   const explained = useRef(false);
   // An error after approval may hide a capture that went through: "nothing was charged" would be untrue then.
   const approved = useRef(false);
+  // The PayPal order whose outcome this page is waiting to hear about (its capture request failed).
+  const [watched, setWatched] = useState<string | null>(null);
+
+  // A capture we could not confirm may still complete (PayPal's webhook captures it server-side): follow the
+  // order until it is paid, then open the receipt — the buyer never has to reload.
+  useEffect(() => {
+    if (!watched) return;
+    let stopped = false;
+    const started = Date.now();
+    const poll = async () => {
+      if (stopped) return;
+      const state = await paypalCheckoutState({ paypalOrderId: watched }).catch(() => null);
+      if (stopped) return;
+      if (state && PAID_OR_PENDING.has(state.status)) {
+        setStep(state.status === "pending" ? "opening-pending-receipt" : "opening-receipt");
+        router.push(`/orders/${state.orderId}`);
+        return;
+      }
+      if (state && CLOSED_UNPAID.has(state.status)) return setStep("idle");
+      if (Date.now() - started < WATCH_FOR_MS) timer = setTimeout(poll, 3_000);
+      else setStep("idle");
+    };
+    let timer = setTimeout(poll, 1_500);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [watched, router]);
 
   if (isRejected) {
     return (
@@ -84,7 +117,7 @@ function CheckoutButtons({ selection, currency }: { selection: Selection; curren
           try {
             const result = await createPayPalOrder(selection);
             if (result.removed.length) {
-              setNotice({ tone: "info", text: `Already yours, so left out of this payment: ${result.removed.join(", ")}.` });
+              setNotice({ tone: "info", text: `Left out of this payment (already yours, or its earlier payment is still pending): ${result.removed.join(", ")}.` });
             }
             if (!result.ok) {
               explained.current = true;
@@ -98,19 +131,31 @@ function CheckoutButtons({ selection, currency }: { selection: Selection; curren
         }}
         onApprove={async (data, actions) => {
           approved.current = true;
+          explained.current = true;
           setStep("capturing");
-          const result = await capturePayPalOrder({ paypalOrderId: data.orderID });
+          const result = await capturePayPalOrder({ paypalOrderId: data.orderID }).catch(() => null);
+          if (!result) {
+            // No answer (the connection dropped, the server failed): the payment may still go through.
+            setNotice({ tone: "warning", text: failureMessage({ kind: "unavailable", detail: "" }) });
+            setStep("watching");
+            setWatched(data.orderID);
+            return;
+          }
           if (result.ok) {
             setStep(result.status === "completed" ? "opening-receipt" : "opening-pending-receipt");
             router.push(`/orders/${result.orderId}`);
             return;
           }
-          setStep("idle");
           setNotice({ tone: result.kind === "declined" ? "warning" : "error", text: result.message });
           if (result.kind === "declined") {
+            setStep("idle");
             approved.current = false;
+            explained.current = false;
             return actions.restart();
           }
+          // Refused, perhaps because a webhook is capturing this very order right now: follow it.
+          setStep(result.orderId ? "watching" : "idle");
+          if (result.orderId) setWatched(data.orderID);
         }}
         onCancel={(data) => {
           setStep("idle");

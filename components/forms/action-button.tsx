@@ -1,10 +1,12 @@
 "use client";
 
-import { useActionState } from "react";
-import { Alert } from "@/components/ui/alert";
+import { FormMessage } from "./form-message";
 import type { ButtonVariant } from "@/components/ui/button";
 import type { FormState } from "@/lib/forms";
 import { SubmitButton } from "./submit-button";
+import { useGuardedActionState } from "./use-guarded-action";
+
+const LOST_ANSWER = "We lost the connection before the answer arrived, so this may or may not have happened. Reload the page to see the current state before trying again.";
 
 /** A one-button form bound to a server action, showing the action's message under the button. */
 export function ActionButton({
@@ -23,7 +25,7 @@ export function ActionButton({
   pendingLabel: string;
   variant?: ButtonVariant;
 }) {
-  const [state, formAction] = useActionState(action, null);
+  const [state, formAction] = useGuardedActionState(action, LOST_ANSWER);
   return (
     <form action={formAction} className="space-y-3">
       {Object.entries(fields).map(([name, value]) => (
@@ -33,7 +35,7 @@ export function ActionButton({
         {label}
         {detail && <span className="sr-only"> {detail}</span>}
       </SubmitButton>
-      {state?.message && <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert>}
+      <FormMessage state={state} />
     </form>
   );
 }

@@ -6,7 +6,8 @@ import { coursePrice } from "@/lib/catalog";
 import { getAccess, ownsCourse } from "@/lib/enrollment";
 import { totalsByCurrency, type Money } from "@/lib/money";
 
-export type CartLine = { courseId: string; slug: string; title: string; price: Money; addedAt: Date };
+export type CartLine = { courseId: string; slug: string; title: string; price: Money; addedAt: Date; pending: boolean };
+/** `totals` are what can be paid now: lines whose earlier payment is still pending are not counted. */
 export type Cart = { lines: CartLine[]; totals: Money[] };
 
 export type CartResult = { ok: true } | { ok: false; message: string };
@@ -37,7 +38,8 @@ export async function removeFromCart(db: Queryable, userId: string, courseIds: s
   await db.delete(cartItems).where(and(inArray(cartItems.cartId, cart), inArray(cartItems.courseId, ([] as string[]).concat(courseIds))));
 }
 
-export async function getCart(db: Queryable, userId: string): Promise<Cart> {
+/** The cart; `pendingCourseIds` names courses whose earlier payment is still clearing (shown, not payable). */
+export async function getCart(db: Queryable, userId: string, pendingCourseIds: ReadonlySet<string> = new Set()): Promise<Cart> {
   const rows = await db
     .select({ course: courses, addedAt: cartItems.addedAt })
     .from(cartItems)
@@ -51,8 +53,9 @@ export async function getCart(db: Queryable, userId: string): Promise<Cart> {
     title: course.title,
     price: coursePrice(course),
     addedAt,
+    pending: pendingCourseIds.has(course.id),
   }));
-  return { lines, totals: totalsByCurrency(lines.map((l) => l.price)) };
+  return { lines, totals: totalsByCurrency(lines.filter((l) => !l.pending).map((l) => l.price)) };
 }
 
 export async function cartCount(db: Queryable, userId: string): Promise<number> {

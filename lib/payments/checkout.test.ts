@@ -8,6 +8,7 @@ import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { usePayments } from "@/lib/testing/payments";
 import { captureCheckout, selectionSchema, startCheckout, type StartDeps } from "./checkout";
 import { fulfil } from "./fulfil";
+import { CHECKOUT_MESSAGES } from "./messages";
 
 for (const engine of testEngines()) {
   describe(`checkout against the PayPal emulator on ${engine}`, () => {
@@ -41,6 +42,28 @@ for (const engine of testEngines()) {
       await h.emulator.control.approveOrder(started.providerOrderId, { outcome });
       return started;
     }
+
+    it("does not offer to pay again for a course whose earlier payment is pending: no new PayPal order, the cart keeps it", async () => {
+      const deps = h.instance();
+      const [user, pendingCourse, other] = await Promise.all([
+        buyer(),
+        makeCourse(h.db, { priceMinor: 4900, currency: "USD" }),
+        makeCourse(h.db, { priceMinor: 2500, currency: "USD", title: "Other course" }),
+      ]);
+      const first = await startAndApprove(deps, user.id, pendingCourse.id, "pending");
+      expect(await captureCheckout(deps, user.id, first.providerOrderId)).toMatchObject({ status: "pending" });
+      const createsBefore = (await h.emulator.control.calls({ path: "/v2/checkout/orders", method: "POST" })).length;
+
+      expect(await startCheckout(deps, user.id, { kind: "course", courseId: pendingCourse.id })).toMatchObject({ ok: false, message: CHECKOUT_MESSAGES.paymentPending });
+      await addToCart(h.db, user.id, pendingCourse.id);
+      await addToCart(h.db, user.id, other.id);
+      const cart = await startCheckout(deps, user.id, { kind: "cart", currency: "USD" });
+      if (!cart.ok) throw new Error(cart.message);
+      expect(cart.removed).toEqual([pendingCourse.title]);
+      expect((await paypalOrder(cart.providerOrderId)).purchase_units[0]!.items.map((i) => i.sku)).toEqual([other.id]);
+      expect((await h.emulator.control.calls({ path: "/v2/checkout/orders", method: "POST" })).length - createsBefore).toBe(1);
+      expect(await cartCount(h.db, user.id)).toBe(2);
+    });
 
     it("buys one course: server-priced PayPal order, capture, one full enrollment, everything logged raw", async () => {
       const deps = h.instance();

@@ -43,7 +43,8 @@ const CAPTURE_CLAIM_SECONDS = 120;
  * Starts a checkout: our order (status `created`) and its item snapshot are written first, with prices from
  * the database; then the provider order is created with an idempotency key derived from our order id, so a
  * retried call can never make a second provider order. Courses the buyer already owns are left out (and
- * removed from the cart), with a message. Nothing starts while payments are turned off.
+ * removed from the cart), and so are courses whose earlier payment is still pending, with a message. Nothing
+ * starts while payments are turned off.
  */
 export async function startCheckout(deps: StartDeps, userId: string, selection: Selection): Promise<StartResult> {
   if (!deps.checkoutEnabled) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable, removed: [] };
@@ -51,10 +52,13 @@ export async function startCheckout(deps: StartDeps, userId: string, selection: 
   const candidates = await selectedCourses(db, userId, selection);
   const removed = candidates.filter((c) => c.owned);
   if (removed.length) await removeFromCart(db, userId, removed.map((c) => c.id));
-  const buying = candidates.filter((c) => !c.owned);
-  const removedTitles = removed.map((c) => c.title);
+  // A course whose earlier payment PayPal is still clearing is not paid for again (it stays in the cart).
+  const waiting = candidates.filter((c) => !c.owned && c.pending);
+  const buying = candidates.filter((c) => !c.owned && !c.pending);
+  const removedTitles = [...removed, ...waiting].map((c) => c.title);
   if (buying.length === 0) {
-    return { ok: false, message: removed.length ? CHECKOUT_MESSAGES.allOwned : CHECKOUT_MESSAGES.nothingToPay, removed: removedTitles };
+    const message = waiting.length ? CHECKOUT_MESSAGES.paymentPending : removed.length ? CHECKOUT_MESSAGES.allOwned : CHECKOUT_MESSAGES.nothingToPay;
+    return { ok: false, message, removed: removedTitles };
   }
 
   const currency = buying[0]!.currency;
@@ -315,8 +319,17 @@ export async function moveOrder(db: Db, order: Pick<Order, "id">, to: Order["sta
 }
 
 /** The selected paid courses, each with whether the buyer already owns it (an active full enrollment) — one query. */
-async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Course & { owned: boolean })[]> {
+async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Course & { owned: boolean; pending: boolean })[]> {
   const paid = and(eq(courses.published, true), sql`${courses.priceMinor} > 0`);
+  const pendingOrder = alias(orders, "pending_order");
+  const pendingItem = alias(orderItems, "pending_item");
+  const pending = exists(
+    db
+      .select({ one: sql`1` })
+      .from(pendingItem)
+      .innerJoin(pendingOrder, eq(pendingOrder.id, pendingItem.orderId))
+      .where(and(eq(pendingItem.courseId, courses.id), eq(pendingOrder.userId, userId), eq(pendingOrder.status, "pending"))),
+  ).mapWith(Boolean);
   const owned = exists(
     db
       .select({ one: sql`1` })
@@ -325,13 +338,13 @@ async function selectedCourses(db: Db, userId: string, selection: Selection): Pr
   ).mapWith(Boolean);
   const rows =
     selection.kind === "course"
-      ? await db.select({ course: courses, owned }).from(courses).where(and(eq(courses.id, selection.courseId), paid))
+      ? await db.select({ course: courses, owned, pending }).from(courses).where(and(eq(courses.id, selection.courseId), paid))
       : await db
-          .select({ course: courses, owned })
+          .select({ course: courses, owned, pending })
           .from(cartItems)
           .innerJoin(carts, eq(carts.id, cartItems.cartId))
           .innerJoin(courses, eq(courses.id, cartItems.courseId))
           .where(and(eq(carts.userId, userId), eq(courses.currency, selection.currency), paid))
           .orderBy(asc(cartItems.addedAt));
-  return rows.map((r) => ({ ...r.course, owned: r.owned }));
+  return rows.map((r) => ({ ...r.course, owned: r.owned, pending: r.pending }));
 }

@@ -8,6 +8,7 @@ export const CHECKOUT_MESSAGES = {
   notFound: "We could not find this checkout. Please start again from your cart.",
   nothingToPay: "There is nothing to pay for: your cart has no paid courses in this currency.",
   allOwned: "You already own these courses, so there is nothing to pay. They are in My courses.",
+  paymentPending: "PayPal is still clearing your earlier payment for this, so there is nothing to pay now. You will be enrolled as soon as it completes.",
   otherPaymentInFlight: "Another payment for one of these courses is being processed. Check My courses in a minute before paying again.",
   failed: "This payment did not go through. No money was taken. Please start a new checkout.",
   expired: "This checkout has expired or was cancelled. No money was taken. Please start again from your cart.",

@@ -31,3 +31,29 @@ export async function findReceipt(db: Queryable, userId: string, orderId: string
     payment: payment ?? null,
   };
 }
+
+/**
+ * Where a buyer's checkout stands, by the provider's order id, for the buyer's page to follow a payment it could
+ * not confirm itself (its capture request failed, a webhook may finish the job). Someone else's order is not found.
+ */
+export async function checkoutState(db: Queryable, userId: string, provider: Order["provider"], providerOrderId: string) {
+  const [order] = await db
+    .select({ orderId: orders.id, status: orders.status })
+    .from(orders)
+    .where(and(eq(orders.provider, provider), eq(orders.providerOrderId, providerOrderId), eq(orders.userId, userId)));
+  return order ?? null;
+}
+
+/**
+ * The buyer's courses whose payment PayPal is still clearing (order `pending`): not theirs yet, and not to be
+ * offered for payment again. Each with the order to follow it on.
+ */
+export async function pendingPurchases(db: Queryable, userId: string): Promise<{ courseId: string; title: string; slug: string; orderId: string }[]> {
+  return db
+    .select({ courseId: orderItems.courseId, title: orderItems.title, slug: courses.slug, orderId: orders.id })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .innerJoin(courses, eq(courses.id, orderItems.courseId))
+    .where(and(eq(orders.userId, userId), eq(orders.status, "pending")))
+    .orderBy(asc(orderItems.title));
+}

@@ -5,16 +5,21 @@ import { removeFromCartAction } from "@/app/(store)/actions";
 import { ActionButton } from "@/components/forms/action-button";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { getCart } from "@/lib/cart";
+import { pendingPurchases } from "@/lib/payments/receipts";
 import { PayPalPayment } from "@/components/checkout/paypal-payment";
 
 export const metadata: Metadata = { title: "Your cart" };
 
 export default async function CartPage({ searchParams }: { searchParams: Promise<{ pay?: string }> }) {
   const user = await requireUser("/cart");
-  const cart = await getCart(getDb(), user.id);
+  const db = getDb();
+  const pending = await pendingPurchases(db, user.id);
+  const cart = await getCart(db, user.id, new Set(pending.map((p) => p.courseId)));
+  const pendingOrder = new Map(pending.map((p) => [p.courseId, p.orderId]));
   const requested = (await searchParams).pay;
   // One PayPal payment per currency: the buyer pays one currency group at a time.
   const paying = cart.totals.find((t) => t.currency === requested) ?? cart.totals[0];
@@ -55,6 +60,14 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
                     <p className="text-sm text-slate-600">
                       <Price amount={line.price} />
                     </p>
+                    {line.pending && (
+                      <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-amber-900">
+                        <Badge tone="amber">Payment pending</Badge>
+                        <Link href={`/orders/${pendingOrder.get(line.courseId)}`} className="font-medium underline">
+                          View receipt
+                        </Link>
+                      </p>
+                    )}
                   </div>
                   <ActionButton
                     action={removeFromCartAction}
@@ -83,6 +96,11 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
               </div>
             ))}
           </dl>
+          {!paying && (
+            <p className="mt-4 text-sm text-slate-600">
+              Nothing to pay now: PayPal is still clearing your earlier payment for these courses. You will be enrolled as soon as it completes.
+            </p>
+          )}
           {paying && (
             <section aria-labelledby="pay-heading" className="mt-6 border-t border-slate-200 pt-6">
               <h3 id="pay-heading" className="text-base font-semibold text-slate-900">

@@ -2,9 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { getDb } from "@/db/client";
+import type { OrderStatus } from "@/db/schema";
 import { currentUser } from "@/lib/auth/session";
 import { cancelCheckout, captureCheckout, selectionSchema, startCheckout, type CaptureResult } from "@/lib/payments/checkout";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
+import { checkoutState } from "@/lib/payments/receipts";
 import { paymentDeps } from "@/lib/payments/runtime";
 
 const captureSchema = z.object({ paypalOrderId: z.string().regex(/^[A-Z0-9]{1,36}$/) });
@@ -33,6 +36,14 @@ export async function capturePayPalOrder(input: unknown): Promise<CaptureResult>
   const result = await captureCheckout(await paymentDeps(), user.id, parsed.data.paypalOrderId);
   revalidatePath("/", "layout");
   return result;
+}
+
+/** The buyer's page, following a payment it could not confirm itself: the order's status now, or null. */
+export async function paypalCheckoutState(input: unknown): Promise<{ orderId: string; status: OrderStatus } | null> {
+  const parsed = captureSchema.safeParse(input);
+  const user = await currentUser();
+  if (!parsed.success || !user) return null;
+  return checkoutState(getDb(), user.id, "paypal", parsed.data.paypalOrderId);
 }
 
 /** PayPalButtons.onCancel → the abandoned order is closed as cancelled (the admin sees it in Unfinished). */

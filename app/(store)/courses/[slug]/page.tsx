@@ -10,6 +10,7 @@ import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { getAccess } from "@/lib/enrollment";
+import { pendingPurchases } from "@/lib/payments/receipts";
 import { PayPalPayment } from "@/components/checkout/paypal-payment";
 
 type Props = { params: Promise<{ slug: string }> };
@@ -28,6 +29,8 @@ export default async function CoursePage({ params }: Props) {
   const user = await currentUser();
   const access = user ? await getAccess(db, user.id, course.id) : null;
   const inCart = user ? await isInCart(db, user.id, course.id) : false;
+  // An earlier payment PayPal is still clearing: not owned yet, and not to be paid again.
+  const pending = user ? (await pendingPurchases(db, user.id)).find((p) => p.courseId === course.id) : undefined;
   const price = coursePrice(course);
   const free = price.minor === 0;
   const active = access?.status === "active" ? access.mode : null;
@@ -84,7 +87,17 @@ export default async function CoursePage({ params }: Props) {
                   </ButtonLink>
                 </>
               )}
-              {inCart ? (
+              {pending ? (
+                <>
+                  <p className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status">
+                    <span className="font-semibold">Payment pending.</span> PayPal is clearing your payment for this course; you will be enrolled as
+                    soon as it completes.
+                  </p>
+                  <ButtonLink href={`/orders/${pending.orderId}`} variant="secondary" className="w-full">
+                    View receipt
+                  </ButtonLink>
+                </>
+              ) : inCart ? (
                 <>
                   <p className="rounded-lg bg-brand-50 px-3 py-2 text-sm font-semibold text-brand-800" role="status">
                     This course is in your cart
@@ -101,7 +114,7 @@ export default async function CoursePage({ params }: Props) {
                   pendingLabel="Adding…"
                 />
               )}
-              {!inCart && (
+              {!inCart && !pending && (
                 <section aria-labelledby="buy-now-heading" className="border-t border-slate-200 pt-4">
                   <h2 id="buy-now-heading" className="text-sm font-semibold text-slate-900">
                     Buy now

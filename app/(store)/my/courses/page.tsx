@@ -6,21 +6,43 @@ import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireUser } from "@/lib/auth/session";
 import { listActiveEnrollments } from "@/lib/enrollment";
+import { pendingPurchases } from "@/lib/payments/receipts";
 
 export const metadata: Metadata = { title: "My courses" };
 
 export default async function MyCoursesPage() {
   const user = await requireUser("/my/courses");
-  const courses = await listActiveEnrollments(getDb(), user.id);
+  const db = getDb();
+  const [courses, pending] = await Promise.all([listActiveEnrollments(db, user.id), pendingPurchases(db, user.id)]);
   return (
     <div>
       <h1 className="text-3xl font-bold tracking-tight text-slate-900">My courses</h1>
+      {pending.length > 0 && (
+        <section aria-labelledby="pending-heading" className="mt-6 rounded-xl border border-amber-200 bg-amber-50 p-5">
+          <h2 id="pending-heading" className="font-semibold text-amber-900">
+            Payment pending
+          </h2>
+          <p className="mt-1 text-sm text-amber-900">PayPal is clearing these payments. Each course opens here as soon as its payment completes.</p>
+          <ul className="mt-3 space-y-2 text-sm">
+            {pending.map((p) => (
+              <li key={p.courseId} className="flex flex-wrap items-center justify-between gap-2">
+                <span className="font-medium text-slate-900">{p.title}</span>
+                <Link href={`/orders/${p.orderId}`} className="font-medium text-amber-900 underline">
+                  View receipt<span className="sr-only"> for {p.title}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {courses.length === 0 ? (
+        pending.length === 0 && (
         <div className="mt-8">
           <EmptyState title="You are not enrolled in any course yet" action={<ButtonLink href="/">Browse the catalog</ButtonLink>}>
             Enroll in a free course, audit one, or buy one with PayPal — it will show up here.
           </EmptyState>
         </div>
+        )
       ) : (
         <ul className="mt-8 grid gap-4 sm:grid-cols-2">
           {courses.map((c) => (

@@ -177,7 +177,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
               </span>
             </summary>
             <div className="space-y-4 border-t border-slate-200 p-4">
-              <div tabIndex={0} role="region" aria-label={`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`} className="overflow-x-auto">
+              <div tabIndex={0} role="region" aria-label={`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`} className="relative overflow-x-auto">
                 <table className="min-w-full text-xs">
                   <caption className="sr-only">{`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`}</caption>
                   <thead className="text-left font-semibold uppercase tracking-wide text-slate-600">
