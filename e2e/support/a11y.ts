@@ -1,13 +1,18 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 
-/** Fails on serious or critical axe violations of the page as it is now (WCAG 2.1 A/AA rules). */
+/**
+ * Every page a test looks at is checked the same way: no serious or critical axe violations (WCAG 2.1 A/AA),
+ * a visible focus indicator on everything the keyboard reaches, and no sideways scrolling on a 390 px phone.
+ */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const blocking = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(blocking, `accessibility violations on ${page.url()}`).toEqual([]);
+  expect(await invisiblyFocused(page), `keyboard focus not visible on ${page.url()}`).toEqual([]);
+  expect(await overflowAtPhoneWidth(page), `horizontal overflow at 390 px on ${page.url()}`).toEqual([]);
 }
 
 /** Navigates and checks accessibility: every page a test visits is audited. */
@@ -15,4 +20,64 @@ export async function visit(page: Page, path: string) {
   const response = await page.goto(path);
   await expectAccessible(page);
   return response;
+}
+
+/**
+ * Tabs through the page (up to 60 stops) and lists the stops whose focus shows nothing: the element and its three
+ * nearest ancestors (a card can draw the ring for the link that covers it) look exactly the same — outline, box
+ * shadow, border and background — focused and blurred.
+ */
+async function invisiblyFocused(page: Page): Promise<string[]> {
+  // Transitions would make "focused" and "blurred" read the same mid-animation.
+  await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; animation: none !important; }" });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.locator("body").focus();
+  const invisible: string[] = [];
+  const seen = new Set<string>();
+  for (let stop = 0; stop < 60; stop++) {
+    await page.keyboard.press("Tab");
+    const result = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (!active || active === document.body) return null;
+      // PayPal's buttons live in a cross-origin frame, which draws its own focus.
+      if (active.tagName === "IFRAME") return { key: "iframe", visible: true, name: "iframe" };
+      const chain: Element[] = [];
+      for (let el: Element | null = active; el && chain.length < 4; el = el.parentElement) chain.push(el);
+      const look = () =>
+        chain
+          .map((el) => {
+            const style = getComputedStyle(el);
+            return [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow, style.borderColor, style.backgroundColor].join("|");
+          })
+          .join("/");
+      const focused = look();
+      active.blur();
+      const blurred = look();
+      active.focus({ focusVisible: true } as FocusOptions);
+      const name = `${active.tagName.toLowerCase()} "${(active.getAttribute("aria-label") ?? active.textContent ?? "").trim().slice(0, 40)}"`;
+      return { key: active.outerHTML.slice(0, 200), visible: focused !== blurred, name };
+    });
+    if (!result || seen.has(result.key)) break; // back at the start: every stop was seen
+    seen.add(result.key);
+    if (!result.visible) invisible.push(result.name);
+  }
+  return invisible;
+}
+
+/** At 390 × 844 (a phone), lists elements that stick out to the right and make the page scroll sideways. */
+async function overflowAtPhoneWidth(page: Page): Promise<string[]> {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    return await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return [];
+      return [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 3).join(".")} ends at ${Math.round(el.getBoundingClientRect().right)} px`);
+    });
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
 }
