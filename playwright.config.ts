@@ -15,7 +15,7 @@ const shared = {
 export default defineConfig({
   testDir: "e2e",
   testMatch: "*.spec.ts",
-  testIgnore: ["paypal-emulator/**", "sandbox/**"],
+  testIgnore: ["sandbox/**"],
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -31,7 +31,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: "npx tsx e2e/paypal-emulator/cli.ts",
+      command: "npx tsx emulators/paypal/cli.ts",
       url: `${emulatorUrl}/sdk/js`,
       reuseExistingServer: !process.env.CI,
       env: {

@@ -8,7 +8,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 
 /** Starts the PayPal emulator as a child process (so it does not share the measured event loop). */
 export function startEmulatorProcess(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "e2e/paypal-emulator/cli.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "emulators/paypal/cli.ts")], {
     cwd: root,
     env: { ...process.env, PAYPAL_EMULATOR_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "inherit"],

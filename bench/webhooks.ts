@@ -23,7 +23,7 @@ import { count, eq, sql } from "drizzle-orm";
 import { openPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { orders, paymentEvents, payments } from "@/db/schema";
-import { startEmulator } from "@/e2e/paypal-emulator";
+import { startEmulator } from "@/emulators/paypal";
 import { addToCart } from "@/lib/cart";
 import { startCheckout } from "@/lib/payments/checkout";
 import { checkInvariants } from "@/lib/payments/invariants";

@@ -36,7 +36,7 @@ async function main() {
   }
 
   const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-  const server = spawn(tsx, ["server.ts"], { stdio: "inherit", env: { ...process.env, ...env, PORT: port } });
+  const server = spawn(tsx, ["--conditions=react-server", "server.ts"], { stdio: "inherit", env: { ...process.env, ...env, PORT: port } });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

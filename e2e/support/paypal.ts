@@ -3,7 +3,7 @@
  * emulator's approval page in a popup, exactly as PayPal's SDK opens www.paypal.com.
  */
 import { expect, type Locator, type Page } from "@playwright/test";
-import { EmulatorControl } from "../paypal-emulator/control";
+import { EmulatorControl } from "../../emulators/paypal/control";
 import { emulatorUrl } from "./env";
 
 /** The choices of the approval page's "Funding outcome" radio group (they take effect at capture). */

@@ -38,7 +38,7 @@ process.on("SIGTERM", () => shutdown(0));
 
 if (paypal.mode === "local") {
   const emulator = new URL(paypal.apiBase);
-  start("PayPal emulator", bin("tsx"), ["e2e/paypal-emulator/cli.ts"], {
+  start("PayPal emulator", bin("tsx"), ["emulators/paypal/cli.ts"], {
     PAYPAL_EMULATOR_PORT: emulator.port || "4010",
     PAYPAL_EMULATOR_HOST: emulator.hostname,
     PAYPAL_EMULATOR_PUBLIC_URL: emulator.origin,
@@ -50,7 +50,7 @@ if (paypal.mode === "local") {
     PAYPAL_BUSINESS_EMAIL: paypal.businessEmail,
   });
 }
-start("Next.js", bin("tsx"), ["server.ts", "--dev"], { PORT: String(port), NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
+start("Next.js", bin("tsx"), ["--conditions=react-server", "server.ts", "--dev"], { PORT: String(port), NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
 
 async function announceWhenReady() {
   const started = Date.now();

@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { openPostgres, type Db, type DbHandle } from "@/db/client";
-import { startEmulator, type RunningEmulator } from "@/e2e/paypal-emulator";
+import { startEmulator, type RunningEmulator } from "@/emulators/paypal";
 import { ipnLimits, processIpnMessage, receiveIpn } from "@/lib/payments/ipn";
 import { receiveWebhook } from "@/lib/payments/notifications";
 import { createPaymentDeps, type PaymentDeps } from "@/lib/payments/deps";

@@ -75,7 +75,7 @@ if (step("Production build", bin("next"), ["build"])) {
 } else {
   for (const name of ["Vitest process", "Playwright store"]) outcomes.push({ name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: "not run: the build failed" });
 }
-playwright("Playwright emulator SDK", "e2e/paypal-emulator/playwright.config.ts");
+playwright("Playwright emulator SDK", "emulators/paypal/playwright.config.ts");
 
 const total = outcomes.reduce((t, o) => ({ passed: t.passed + o.passed, failed: t.failed + o.failed }), { passed: 0, failed: 0 });
 console.log("\n━━ Summary ━━");

@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { chromiumLaunchOptions } from "../browser";
+import { chromiumLaunchOptions } from "../../e2e/browser";
 
 const PORT = Number(process.env.SDK_HARNESS_PORT ?? 4391);
 
