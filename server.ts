@@ -3,6 +3,8 @@
  * the app sees come from the socket (or from the proxies TRUSTED_PROXY_HOPS trusts), never from what a client
  * claims. `npm start` runs it in production; `npm run dev` runs it with --dev. The configuration is checked
  * before anything starts: each problem is printed on one line and the process exits 1.
+ * It runs under `tsx --conditions=react-server`, like the operator commands, because the modules it shares with the
+ * app are marked `server-only`; Next renders with its own vendored React, which that condition does not touch.
  */
 import { createServer } from "node:http";
 import { loadEnvConfig } from "@next/env";

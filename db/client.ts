@@ -4,6 +4,7 @@
  * - `DATABASE_URL` unset → embedded PGlite stored under `.data/pglite` (zero configuration).
  * Everything else receives a `Db` and never asks which one it is.
  */
+import "server-only";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";

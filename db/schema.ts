@@ -39,7 +39,7 @@ const currencyCode = () => char("currency", { length: 3 }).notNull();
 export const userRole = pgEnum("user_role", ["student", "admin"]);
 
 /** Payment providers behind one interface; adding one is `ALTER TYPE … ADD VALUE`. */
-export const paymentProvider = pgEnum("payment_provider", ["paypal"]);
+export const paymentProvider = pgEnum("payment_provider", ["paypal", "stripe"]);
 
 /** One checkout attempt. Transitions: lib/payments/state.ts. */
 export const orderStatus = pgEnum("order_status", [

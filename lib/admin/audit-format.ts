@@ -1,6 +1,6 @@
 /** How audit-log lines read to an admin: action names as labels, details as short key/value lines. */
 import { formatMoney, isCurrencyCode, money } from "@/lib/money";
-import type { AdminAction } from "./audit";
+import type { AdminAction } from "@/lib/audit";
 
 // A Record over the union: adding an action without a label fails to compile.
 const ACTION_LABELS: Record<AdminAction, string> = {

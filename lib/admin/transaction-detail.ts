@@ -20,7 +20,7 @@ import {
 } from "@/db/schema";
 import { formatMoney, money, type Money } from "@/lib/money";
 import { PAID_STATUSES } from "@/lib/payments/state";
-import { listAuditLog, type AuditLine } from "./audit";
+import { listAuditLog, type AuditLine } from "@/lib/audit";
 import { actionLabel } from "./audit-format";
 import { flattenJson, type FlatField } from "./flatten";
 

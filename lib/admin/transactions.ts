@@ -5,6 +5,7 @@ import type { Queryable } from "@/db/client";
 import { courses, orderItems, orders, orderStatus, PAYER_ID_SQL, paymentEvents, payments, users, type OrderStatus } from "@/db/schema";
 import { money, toDecimalString, type Money } from "@/lib/money";
 import { FINISHED_STATUSES, UNFINISHED_STATUSES } from "@/lib/payments/state";
+import { isUuid } from "@/lib/uuid";
 
 /**
  * The admin's view of every checkout: two tabs (Finished = money was received at some point, Unfinished = it
@@ -101,7 +102,7 @@ export function decodeCursor(value: string | undefined): Cursor | null {
 /** Which orders a search names, found through unique indexes first; null when nothing is searched. */
 async function searchCondition(db: Queryable, q: string | undefined): Promise<SQL | null> {
   if (!q) return null;
-  if (z.uuid().safeParse(q).success) return eq(orders.id, q);
+  if (isUuid(q)) return eq(orders.id, q);
   if (q.includes("@")) {
     return inArray(orders.userId, db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${q})`));
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testEngines, useTestDb } from "@/lib/testing/db";
 import { makeUser } from "@/lib/testing/fixtures";
-import { listAuditLog, recordAdminAction, type AuditCursor } from "./audit";
+import { listAuditLog, recordAdminAction, type AuditCursor } from ".";
 
 for (const engine of testEngines()) {
   describe(`audit log on ${engine}`, () => {

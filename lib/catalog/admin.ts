@@ -3,13 +3,14 @@ import { asc, count, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isUniqueViolation, type Queryable } from "@/db/client";
 import { courses, enrollments, orderItems, orders, type Course } from "@/db/schema";
-import { recordAdminAction } from "@/lib/admin/audit";
+import { recordAdminAction } from "@/lib/audit";
 import type { FieldErrors } from "@/lib/forms";
 import { CURRENCIES, MoneyError, parseDecimal, toDecimalString, type CurrencyCode, type Money } from "@/lib/money";
 import { PAID_STATUSES } from "@/lib/payments/state";
 import { readPaymentSettings } from "@/lib/settings/payments";
 import { COURSE_LIMITS, SLUG_PATTERN, slugify } from "./course-fields";
 import { coursePrice } from "./index";
+import { isUuid } from "@/lib/uuid";
 
 // ---------------------------------------------------------------------------------------------
 // The course form
@@ -161,7 +162,6 @@ export async function listCoursesForAdmin(db: Queryable): Promise<AdminCourseRow
   return rows.map(({ course, activeEnrollments, paidItems }) => ({ ...course, price: coursePrice(course), activeEnrollments, paidItems }));
 }
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /** Any course by id, published or not; null for an unknown or malformed id. */
 export async function findCourseForAdmin(db: Queryable, id: string): Promise<Course | null> {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
+import { moveOrder } from "./orders";
 import { transition } from "./state";
 import type { PaymentProvider } from "./types";
 
@@ -296,26 +297,6 @@ function otherCaptureInFlight(tx: Tx, order: Order, courseIds: OrderCourses) {
 
 async function releaseClaim(db: Db, orderId: string) {
   await db.update(orders).set({ captureStartedAt: null, updatedAt: new Date() }).where(eq(orders.id, orderId));
-}
-
-/**
- * Moves an order through the state machine (a refused move is logged, never forced). With `from`, only an order
- * still in that status moves: what the caller decided on may have changed meanwhile.
- */
-export async function moveOrder(db: Db, order: Pick<Order, "id">, to: Order["status"], from?: Order["status"]): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(orders).where(eq(orders.id, order.id)).for("update");
-    if (!current || (from && current.status !== from)) return false;
-    const move = transition(current.status, to);
-    if (!move.ok) {
-      log.warn({ orderId: order.id, from: current.status, to }, "order move refused");
-      return false;
-    }
-    if (move.changed) {
-      await tx.update(orders).set({ status: to, captureStartedAt: null, updatedAt: new Date(), closedAt: new Date() }).where(eq(orders.id, order.id));
-    }
-    return true;
-  });
 }
 
 /** The selected paid courses, each with whether the buyer already owns it (an active full enrollment) — one query. */

@@ -4,7 +4,6 @@ import { PayPalClient, type PayPalClientOptions } from "@/lib/paypal/client";
 import type { PayPalEnvironment } from "@/lib/paypal/environment";
 import { validateIpn } from "@/lib/paypal/ipn";
 import { PayPalProvider } from "@/lib/paypal/provider";
-import { WebhookVerifier } from "@/lib/paypal/webhook-signature";
 import type { StartDeps } from "./checkout";
 import type { IpnDeps } from "./ipn";
 import type { NotificationDeps } from "./notifications";
@@ -13,7 +12,7 @@ export type PaymentDeps = StartDeps & NotificationDeps & IpnDeps & { env: PayPal
 
 /**
  * Everything the payment services need for one PayPal configuration: the database, the REST client (with its
- * token cache), the provider adapter, the webhook verifier (with its certificate cache) and the IPN validator.
+ * token cache), the provider adapter (with its webhook verifier and certificate cache) and the IPN validator.
  * The app builds one per configuration; tests and benchmarks build one per simulated app instance.
  * `checkoutEnabled: false` (payments turned off by an admin) stops new checkouts only: notifications and
  * reconciliation still run, so nothing PayPal reports is lost.
@@ -24,14 +23,12 @@ export function createPaymentDeps(
   { checkoutEnabled = true, ...clientOptions }: Omit<PayPalClientOptions, "env" | "db"> & { checkoutEnabled?: boolean } = {},
 ): PaymentDeps {
   const client = new PayPalClient({ env, db, ...clientOptions });
-  const verifier = new WebhookVerifier(env, client);
   return {
     db,
     env,
     client,
     checkoutEnabled,
     provider: new PayPalProvider(client),
-    verifyWebhook: (headers, raw) => verifier.verify(headers, raw),
     validateIpn: (raw) => validateIpn(env, raw),
     businessEmail: env.businessEmail,
   };

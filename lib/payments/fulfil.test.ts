@@ -25,6 +25,7 @@ for (const engine of testEngines()) {
       return { user, courses, order: order!, providerOrderId };
     }
     const capture = (providerOrderId: string, overrides: Partial<CaptureFacts> = {}): CaptureFacts => ({
+      provider: "paypal",
       providerOrderId,
       orderId: null,
       captureId: `CAP${providerOrderId}`,

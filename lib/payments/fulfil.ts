@@ -1,10 +1,11 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { cartItems, carts, orderItems, orders, orderStatus, payments, type OrderStatus, type PaymentStatus } from "@/db/schema";
 import { purchaseGrantsSql } from "@/lib/enrollment";
 import { log } from "@/lib/log";
 import { formatMoney, money } from "@/lib/money";
+import { flagForAttention } from "./orders";
 import { isFinal, transition, type TransitionResult } from "./state";
 import type { CaptureFacts } from "./types";
 
@@ -58,16 +59,16 @@ export async function fulfil(db: Db, facts: CaptureFacts): Promise<FulfilResult>
     db,
     sql`
     with target_order as (
-      -- By PayPal's order id, else by our id echoed in custom_id (trusted only while no PayPal id is recorded).
+      -- By the provider's order id, else by our id echoed back (trusted only while no provider id is recorded).
       select id, user_id, status, total_minor, currency from ${orders}
-      where provider = 'paypal' and (provider_order_id = ${facts.providerOrderId} or (id = ${ourId}::uuid and provider_order_id is null))
+      where provider = ${facts.provider}::payment_provider and (provider_order_id = ${facts.providerOrderId} or (id = ${ourId}::uuid and provider_order_id is null))
       order by provider_order_id nulls last
       limit 1
       for update
     ),
     recorded as (
       insert into ${payments} (order_id, provider, provider_capture_id, status, status_reason, gross_minor, fee_minor, net_minor, currency, raw)
-      select id, 'paypal', ${facts.captureId}, ${paymentStatus}, ${facts.reason}, ${facts.gross.minor}, ${facts.fee?.minor ?? null},
+      select id, ${facts.provider}::payment_provider, ${facts.captureId}, ${paymentStatus}, ${facts.reason}, ${facts.gross.minor}, ${facts.fee?.minor ?? null},
              ${facts.net?.minor ?? null}, ${facts.gross.currency}, ${JSON.stringify(facts.raw)}::jsonb
       from target_order
       on conflict (provider, provider_capture_id) do update
@@ -99,8 +100,7 @@ export async function fulfil(db: Db, facts: CaptureFacts): Promise<FulfilResult>
 
   if (!row.amount_matches) {
     const reason = `Captured ${formatMoney(facts.gross)} but the order total is ${formatMoney(money(Number(row.total_minor), row.currency))}`;
-    await db.update(orders).set({ attentionReason: reason, updatedAt: new Date() }).where(eq(orders.id, row.id));
-    log.error({ orderId: row.id, captureId: facts.captureId }, "capture amount does not match the order");
+    await flagForAttention(db, row.id, reason, { captureId: facts.captureId });
     return { outcome: "mismatch", orderId: row.id, status: row.previous };
   }
   if (row.moved) return { outcome: "applied", orderId: row.id, from: row.previous, to: target!, enrollmentsGranted: row.granted };

@@ -1,8 +1,14 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
+import { FINISHED_STATUSES, HOLDING_STATUSES, PAID_PAYMENT_STATUSES, PAID_STATUSES } from "./state";
 
 export type Violation = { rule: string; detail: Record<string, unknown> };
+
+/** A status list from state.ts as SQL (`'a', 'b'`): the lists are written once, there. */
+const list = (statuses: readonly string[]) => sql.join(statuses.map((status) => sql`${status}`), sql`, `);
+const paid = list(PAID_STATUSES);
+const paidPayment = list(PAID_PAYMENT_STATUSES);
 
 /** An order item whose course a completed refund paid back. */
 const refunded = (item: string) =>
@@ -18,8 +24,8 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
       join orders o on o.id = oi.order_id
       left join payments p on p.order_id = o.id
       where e.status = 'active' and e.source = 'purchase'
-        and (o.status not in ('completed', 'partially_refunded') or p.id is null
-             or p.status not in ('completed', 'partially_refunded') or ${refunded("oi.id")})`,
+        and (o.status not in (${paid}) or p.id is null
+             or p.status not in (${paidPayment}) or ${refunded("oi.id")})`,
   },
   {
     rule: "completed payment without its enrollments",
@@ -28,7 +34,7 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
       from orders o
       join order_items oi on oi.order_id = o.id
       join payments p on p.order_id = o.id
-      where o.status in ('completed', 'partially_refunded') and p.status in ('completed', 'partially_refunded')
+      where o.status in (${paid}) and p.status in (${paidPayment})
         and not ${refunded("oi.id")}
         and not exists (select 1 from enrollments e where e.user_id = o.user_id and e.course_id = oi.course_id
                         and e.status = 'active' and e.mode = 'full')`,
@@ -37,7 +43,7 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
     rule: "paid order without a capture",
     query: sql`
       select o.id as order_id, o.status from orders o
-      where o.status in ('completed', 'partially_refunded', 'refunded', 'reversed')
+      where o.status in (${list(FINISHED_STATUSES)})
         and not exists (select 1 from payments p where p.order_id = o.id)`,
   },
   {
@@ -56,7 +62,7 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
     query: sql`
       select o.user_id, oi.course_id, count(distinct o.id)::int as orders
       from orders o join order_items oi on oi.order_id = o.id
-      where o.status in ('pending', 'completed', 'partially_refunded') and not ${refunded("oi.id")}
+      where o.status in (${list(HOLDING_STATUSES)}) and not ${refunded("oi.id")}
       group by o.user_id, oi.course_id having count(distinct o.id) > 1`,
   },
 ];

@@ -8,6 +8,7 @@ import { ipnFields, type IpnAnswer } from "@/lib/paypal/ipn";
 import type { CheckoutDeps } from "./checkout";
 import { appendPaymentEvent } from "./events";
 import { syncOrder } from "./sync";
+import { isUuid } from "@/lib/uuid";
 
 export type IpnDeps = CheckoutDeps & { validateIpn(raw: Buffer): Promise<IpnAnswer>; businessEmail: string | undefined };
 
@@ -64,7 +65,7 @@ export async function processIpnMessage(deps: IpnDeps, messageId: number): Promi
   const setState = (state: IpnMessage["state"], extra: Partial<IpnMessage> = {}) =>
     deps.db.update(ipnMessages).set({ state, updatedAt: new Date(), ...extra }).where(eq(ipnMessages.id, messageId));
 
-  if (message.dedupeKey && (await verifiedEventId(deps.db, message.dedupeKey))) {
+  if (message.dedupeKey && (await verifiedEventId(deps, message.dedupeKey))) {
     await setState("duplicate");
     return { class: "duplicate", detail: `${message.dedupeKey} was already verified` };
   }
@@ -96,7 +97,7 @@ export async function processIpnMessage(deps: IpnDeps, messageId: number): Promi
   const fields = ipnFields(Buffer.from(message.form, "latin1"));
   const eventId = await deps.db.transaction(async (tx) => {
     const stored = await appendPaymentEvent(tx, {
-      provider: "paypal",
+      provider: deps.provider.name,
       source: "ipn",
       type: fields.payment_status ?? fields.txn_type ?? "unknown",
       dedupeKey: message.dedupeKey,
@@ -114,11 +115,11 @@ export async function processIpnMessage(deps: IpnDeps, messageId: number): Promi
   return applyIpnEvent(deps, eventId);
 }
 
-async function verifiedEventId(db: Queryable, key: string): Promise<number | null> {
-  const [row] = await db
+async function verifiedEventId(deps: IpnDeps, key: string): Promise<number | null> {
+  const [row] = await deps.db
     .select({ id: paymentEvents.id })
     .from(paymentEvents)
-    .where(and(eq(paymentEvents.provider, "paypal"), eq(paymentEvents.source, "ipn"), eq(paymentEvents.dedupeKey, key)));
+    .where(and(eq(paymentEvents.provider, deps.provider.name), eq(paymentEvents.source, "ipn"), eq(paymentEvents.dedupeKey, key)));
   return row?.id ?? null;
 }
 
@@ -174,7 +175,7 @@ export async function sweepIpnInbox(deps: IpnDeps, before: Date, now: Date = new
 }
 
 async function ourOrder(deps: IpnDeps, custom: string | undefined): Promise<Order | null> {
-  if (!custom || !/^[0-9a-f-]{36}$/i.test(custom)) return null;
+  if (!custom || !isUuid(custom)) return null;
   const [order] = await deps.db.select().from(orders).where(eq(orders.id, custom));
   return order ?? null;
 }

@@ -3,10 +3,9 @@ import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
 import { withSessionLock } from "@/db/client";
 import { orders, paymentEvents, payments, refunds } from "@/db/schema";
-import { recordAdminAction } from "@/lib/admin/audit";
+import { recordAdminAction } from "@/lib/audit";
 import { log } from "@/lib/log";
 import { money } from "@/lib/money";
-import { interpretWebhook, webhookEnvelopeSchema } from "@/lib/paypal/webhook-events";
 import type { CheckoutDeps } from "./checkout";
 import { applyIpnEvent, sweepIpnInbox, type IpnDeps } from "./ipn";
 import { applyNotification } from "./notifications";
@@ -86,7 +85,14 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
   const unapplied = await deps.db
     .select()
     .from(paymentEvents)
-    .where(and(inArray(paymentEvents.source, ["webhook", "ipn"]), isNull(paymentEvents.processedAt), lt(paymentEvents.receivedAt, before)))
+    .where(
+      and(
+        eq(paymentEvents.provider, deps.provider.name),
+        inArray(paymentEvents.source, ["webhook", "ipn"]),
+        isNull(paymentEvents.processedAt),
+        lt(paymentEvents.receivedAt, before),
+      ),
+    )
     .orderBy(asc(paymentEvents.id))
     .limit(options.limit ?? 500);
   for (const event of unapplied) {
@@ -94,8 +100,7 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
       if (event.source === "ipn") {
         await applyIpnEvent(deps, event.id);
       } else {
-        const envelope = webhookEnvelopeSchema.parse(event.raw);
-        const { outcome, orderId } = await applyNotification(deps, interpretWebhook(envelope));
+        const { outcome, orderId } = await applyNotification(deps, deps.provider.interpretNotification(event.raw));
         await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `replayed: ${outcome}`, orderId }).where(eq(paymentEvents.id, event.id));
       }
       report.notificationsReplayed++;

@@ -2,15 +2,17 @@ import "server-only";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { orderItems, orders, payments, refundItems, refunds, type Order, type Payment } from "@/db/schema";
-import { recordAdminAction } from "@/lib/admin/audit";
+import { recordAdminAction } from "@/lib/audit";
 import { revokeForOrderItems } from "@/lib/enrollment";
-import { log } from "@/lib/log";
 import { formatMoney, money, parseDecimal } from "@/lib/money";
 import type { CheckoutDeps } from "./checkout";
 import { refundFailureMessage } from "./messages";
+import { flagForAttention } from "./orders";
+import { PROVIDER_LABEL } from "./providers";
 import { matchRefundToItems } from "./refund-matching";
-import { transition } from "./state";
+import { isPaid, transition } from "./state";
 import type { RefundFacts } from "./types";
+import { isUuid } from "@/lib/uuid";
 
 export type RefundOutcome =
   | { outcome: "applied"; orderId: string; refundId: string; revoked: number }
@@ -37,7 +39,7 @@ export async function applyRefund(db: Db, facts: RefundFacts, options: { reversa
     const [payment] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.provider, "paypal"), eq(payments.providerCaptureId, facts.captureId)));
+      .where(and(eq(payments.provider, facts.provider), eq(payments.providerCaptureId, facts.captureId)));
     if (!payment) return { outcome: "unknown_capture" as const };
     const [order] = await tx.select().from(orders).where(eq(orders.id, payment.orderId)).for("update");
     const status = REFUND_STATUS[facts.status];
@@ -48,7 +50,7 @@ export async function applyRefund(db: Db, facts: RefundFacts, options: { reversa
     }
     // A refund of an order we do not yet know as paid (its completion is late, or lost) must not be applied
     // half-way: the completion would later grant what the refund took back.
-    if (order!.status !== "completed" && order!.status !== "partially_refunded") {
+    if (!isPaid(order!.status)) {
       return { outcome: "conflict" as const, orderId: order!.id };
     }
     let refundId: string;
@@ -78,9 +80,9 @@ async function findRefundRow(tx: Tx, payment: Payment, facts: RefundFacts) {
   const [byProviderId] = await tx
     .select()
     .from(refunds)
-    .where(and(eq(refunds.provider, "paypal"), eq(refunds.providerRefundId, facts.refundId)));
+    .where(and(eq(refunds.provider, facts.provider), eq(refunds.providerRefundId, facts.refundId)));
   if (byProviderId) return byProviderId;
-  if (!facts.ourRefundId || !/^[0-9a-f-]{36}$/i.test(facts.ourRefundId)) return null;
+  if (!facts.ourRefundId || !isUuid(facts.ourRefundId)) return null;
   const [ours] = await tx
     .select()
     .from(refunds)
@@ -103,12 +105,12 @@ async function recordProviderSideRefund(
     .insert(refunds)
     .values({
       paymentId: payment.id,
-      provider: "paypal",
+      provider: payment.provider,
       providerRefundId: facts.refundId,
       status,
       amountMinor: facts.amount.minor,
       currency: facts.amount.currency,
-      reason: reversal ? "Chargeback: PayPal reversed the payment" : "Refunded in PayPal",
+      reason: reversal ? `Chargeback: ${PROVIDER_LABEL[payment.provider]} reversed the payment` : `Refunded in ${PROVIDER_LABEL[payment.provider]}`,
       raw: facts.raw as object,
     })
     .returning({ id: refunds.id });
@@ -117,14 +119,11 @@ async function recordProviderSideRefund(
     await tx.insert(refundItems).values(match.itemIds.map((id) => ({ refundId: row!.id, orderItemId: id, amountMinor: byId.get(id)!.amountMinor })));
   }
   const flagged = reversal
-    ? "PayPal reversed this payment (chargeback): its courses were revoked."
+    ? `${PROVIDER_LABEL[payment.provider]} reversed this payment (chargeback): its courses were revoked.`
     : match.kind === "none"
-      ? `A refund of ${formatMoney(facts.amount)} made in PayPal matches no course of this order (${match.reason}); the buyer keeps access until an admin decides.`
+      ? `A refund of ${formatMoney(facts.amount)} made in ${PROVIDER_LABEL[payment.provider]} matches no course of this order (${match.reason}); the buyer keeps access until an admin decides.`
       : null;
-  if (flagged) {
-    await tx.update(orders).set({ attentionReason: flagged, updatedAt: new Date() }).where(eq(orders.id, order.id));
-    log.warn({ orderId: order.id, refundId: facts.refundId }, flagged);
-  }
+  if (flagged) await flagForAttention(tx, order.id, flagged, { refundId: facts.refundId });
   return { refundId: row!.id, flagged: reversal ? null : flagged };
 }
 
@@ -161,9 +160,8 @@ async function settleAfterRefund(tx: Tx, order: Order, payment: Payment, reversa
   const move = transition(order.status, target);
   if (!move.ok) {
     // Money went back while our order is in a state that does not expect it: record, flag, never force.
-    const reason = `PayPal reports ${formatMoney(money(refunded, payment.currency))} refunded while the order is ${order.status}.`;
-    await tx.update(orders).set({ attentionReason: reason, updatedAt: new Date() }).where(eq(orders.id, order.id));
-    log.warn({ orderId: order.id, from: order.status, to: target }, "refund does not fit the order state");
+    const reason = `${PROVIDER_LABEL[payment.provider]} reports ${formatMoney(money(refunded, payment.currency))} refunded while the order is ${order.status}.`;
+    await flagForAttention(tx, order.id, reason, { from: order.status, to: target });
     return;
   }
   if (move.changed) {
@@ -193,7 +191,7 @@ export async function requestRefund(deps: CheckoutDeps, request: RefundRequest):
   const prepared = await deps.db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, request.orderId)).for("update");
     if (!order) return { ok: false as const, message: "This order does not exist." };
-    if (order.status !== "completed" && order.status !== "partially_refunded") {
+    if (!isPaid(order.status)) {
       return { ok: false as const, message: `Only paid orders can be refunded; this one is ${order.status.replace("_", " ")}.` };
     }
     const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
@@ -208,7 +206,7 @@ export async function requestRefund(deps: CheckoutDeps, request: RefundRequest):
     if (refused) return { ok: false as const, message: refused };
     const [row] = await tx
       .insert(refunds)
-      .values({ paymentId: payment.id, provider: "paypal", status: "pending", amountMinor, currency: payment.currency, reason: request.reason ?? null, requestedBy: request.actorId })
+      .values({ paymentId: payment.id, provider: payment.provider, status: "pending", amountMinor, currency: payment.currency, reason: request.reason ?? null, requestedBy: request.actorId })
       .returning({ id: refunds.id });
     await tx.insert(refundItems).values(chosen.map((item) => ({ refundId: row!.id, orderItemId: item.id, amountMinor: item.amountMinor })));
     await recordAdminAction(tx, request.actorId, "refund.requested", { type: "order", id: order.id }, {

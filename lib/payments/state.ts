@@ -10,7 +10,7 @@
  * `created → completed|pending` exists because a capture can be learned of (webhook, reconciliation)
  * without the approval ever being recorded: PayPal only captures approved orders, so the approval is implied.
  */
-import type { OrderStatus } from "@/db/schema";
+import type { OrderStatus, PaymentStatus } from "@/db/schema";
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   created: ["approved", "pending", "completed", "cancelled", "failed", "expired"],
@@ -59,3 +59,11 @@ export function transition(from: OrderStatus, to: OrderStatus): TransitionResult
 
 /** Statuses in which the buyer has paid for (and keeps) the order's courses, unless refunded item by item. */
 export const PAID_STATUSES: readonly OrderStatus[] = ["completed", "partially_refunded"];
+
+/** A capture whose money the store holds (some of it, after a partial refund). */
+export const PAID_PAYMENT_STATUSES: readonly PaymentStatus[] = ["completed", "partially_refunded"];
+
+/** The buyer's money is on its way or with us: their courses must not be paid for again. */
+export const HOLDING_STATUSES: readonly OrderStatus[] = ["pending", ...PAID_STATUSES];
+
+export const isPaid = (status: OrderStatus) => PAID_STATUSES.includes(status);

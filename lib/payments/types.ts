@@ -3,12 +3,15 @@
  * (lib/paypal/provider.ts) translates its API into these facts; checkout, notifications and reconciliation
  * work only with them — which is what lets a second provider slot in behind the same interface.
  */
+import type { paymentProvider } from "@/db/schema";
 import type { Money } from "@/lib/money";
 
-export type ProviderName = "paypal";
+/** The providers the database knows (its enum is the one list). */
+export type ProviderName = (typeof paymentProvider.enumValues)[number];
 
 /** The provider's view of one capture (money moved, or pending, or refused). */
 export type CaptureFacts = {
+  provider: ProviderName;
   providerOrderId: string;
   /** Our order id as echoed back by the provider (custom_id), when present. */
   orderId: string | null;
@@ -24,6 +27,7 @@ export type CaptureFacts = {
 
 /** One refund (or chargeback reversal) of a capture, as the provider reports it. */
 export type RefundFacts = {
+  provider: ProviderName;
   refundId: string;
   captureId: string;
   status: "COMPLETED" | "PENDING" | "FAILED" | "CANCELLED";
@@ -63,6 +67,32 @@ export type NewProviderOrder = {
   requestId: string;
 };
 
+/** What a provider notification means to the payment domain, whatever its shape at the provider. */
+export type Notification =
+  /** The buyer approved; capture it if nobody did. */
+  | { kind: "approved"; providerOrderId: string }
+  | { kind: "capture"; facts: CaptureFacts }
+  | { kind: "refund"; facts: RefundFacts; reversal: boolean }
+  /** Something changed on a capture in a shape we do not apply directly: ask the provider for the order's truth. */
+  | { kind: "resync"; captureId: string }
+  | { kind: "ignored"; reason: string };
+
+/** A raw notification after the provider verified and read it. */
+export type ReceivedNotification =
+  /** Not genuine (signature, replay) or not readable: refused, nothing stored. `forged` marks a security event. */
+  | { ok: false; error: string; forged: boolean }
+  | {
+      ok: true;
+      /** The provider's event id: what deduplicates deliveries. */
+      eventId: string;
+      type: string;
+      /** The payload as the provider sent it, stored before anything acts on it. */
+      raw: unknown;
+      /** Delivery headers worth keeping (signatures included, never credentials). */
+      headers: Record<string, string>;
+      notification: Notification;
+    };
+
 export interface PaymentProvider {
   readonly name: ProviderName;
   createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string }>>;
@@ -73,4 +103,8 @@ export interface PaymentProvider {
   getCapture(input: { captureId: string; orderId?: string }): Promise<ProviderResult<CaptureFacts>>;
   /** Refunds `amount` (null = everything left) with an idempotency key; `refundId` is ours, echoed back. */
   refundCapture(input: { captureId: string; amount: Money | null; refundId: string; orderId: string; requestId: string; note?: string }): Promise<ProviderResult<RefundFacts>>;
+  /** Verifies a notification over its exact bytes and reads it. */
+  receiveNotification(headers: Headers, raw: Buffer): Promise<ReceivedNotification>;
+  /** A stored notification read again (reconciliation applies what was stored but never applied). */
+  interpretNotification(raw: unknown): Notification;
 }

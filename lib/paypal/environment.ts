@@ -5,6 +5,7 @@
  * - `live`    real money.
  * The admin's payment settings (lib/settings/payments.ts) override these per environment; this is the fallback.
  */
+import "server-only";
 import { z } from "zod";
 
 export type PayPalMode = "local" | "sandbox" | "live";

@@ -1,15 +1,61 @@
 import "server-only";
 import { fromPayPal, toPayPal, type Money } from "@/lib/money";
-import type { CaptureFacts, NewProviderOrder, PaymentProvider, ProviderOrderState, ProviderResult, RefundFacts } from "@/lib/payments/types";
+import { log } from "@/lib/log";
+import type {
+  CaptureFacts,
+  NewProviderOrder,
+  Notification,
+  PaymentProvider,
+  ProviderOrderState,
+  ProviderResult,
+  ReceivedNotification,
+  RefundFacts,
+} from "@/lib/payments/types";
 import type { PayPalClient } from "./client";
 import { PayPalError, toFailure } from "./errors";
 import { captureSchema, orderSchema, refundSchema, type PayPalCapture, type PayPalOrder, type PayPalRefund } from "./schemas";
+import { interpretWebhook, KEPT_HEADERS, webhookEnvelopeSchema } from "./webhook-events";
+import { WebhookVerifier } from "./webhook-signature";
 
 /** PayPal behind the payment domain's provider interface: request bodies out, capture facts in. */
 export class PayPalProvider implements PaymentProvider {
   readonly name = "paypal" as const;
 
-  constructor(readonly client: PayPalClient) {}
+  private readonly verifier: WebhookVerifier;
+
+  constructor(readonly client: PayPalClient) {
+    this.verifier = new WebhookVerifier(client.env, client);
+  }
+
+  /** A webhook: PayPal's signature over the exact bytes (a forgery is a security log line), then its envelope. */
+  async receiveNotification(headers: Headers, raw: Buffer): Promise<ReceivedNotification> {
+    const verification = await this.verifier.verify(headers, raw);
+    if (!verification.ok) {
+      log.warn({ security: "webhook-rejected", reason: verification.reason, transmissionId: headers.get("paypal-transmission-id") }, "rejected a webhook that did not verify");
+      return { ok: false, error: "invalid signature", forged: true };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return { ok: false, error: "malformed JSON", forged: false };
+    }
+    const envelope = webhookEnvelopeSchema.safeParse(json);
+    if (!envelope.success) return { ok: false, error: "not a PayPal event", forged: false };
+    const event = envelope.data;
+    return {
+      ok: true,
+      eventId: event.id,
+      type: event.event_type,
+      raw: event,
+      headers: Object.fromEntries(KEPT_HEADERS.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!]] : []))),
+      notification: interpretWebhook(event),
+    };
+  }
+
+  interpretNotification(raw: unknown): Notification {
+    return interpretWebhook(webhookEnvelopeSchema.parse(raw));
+  }
 
   async createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string }>> {
     return this.attempt(async () => {
@@ -171,6 +217,7 @@ export function captureToFacts(capture: PayPalCapture, providerOrderId: string, 
   const breakdown = capture.seller_receivable_breakdown;
   const optional = (m?: { currency_code: string; value: string }): Money | null => (m ? fromPayPal(m) : null);
   return {
+    provider: "paypal",
     providerOrderId,
     orderId: capture.custom_id ?? orderId,
     captureId: capture.id,
@@ -199,6 +246,7 @@ export function capturedOrderId(capture: PayPalCapture): string | null {
 
 function refundToFacts(refund: PayPalRefund): Omit<RefundFacts, "captureId"> {
   return {
+    provider: "paypal",
     refundId: refund.id,
     status: refund.status,
     amount: fromPayPal(refund.amount),

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Queryable } from "@/db/client";
 import { providerTokens } from "@/db/schema";
-import { decryptSecret, encryptSecret } from "@/lib/settings/crypto";
+import { decryptSecret, encryptSecret } from "@/lib/secrets";
 
 export type FreshToken = { accessToken: string; expiresInSeconds: number };
 

@@ -3,7 +3,7 @@
  * resource inside is read with the same schemas as API responses (it is the same resource).
  */
 import { z } from "zod";
-import type { CaptureFacts, RefundFacts } from "@/lib/payments/types";
+import type { Notification } from "@/lib/payments/types";
 import { captureToFacts, capturedOrderId, captureFacts, refundFacts } from "./provider";
 import { captureSchema, orderSchema, refundSchema } from "./schemas";
 
@@ -15,16 +15,18 @@ export const webhookEnvelopeSchema = z.looseObject({
 });
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
 
-export type Notification =
-  /** The buyer approved; capture it if nobody did. */
-  | { kind: "approved"; providerOrderId: string }
-  | { kind: "capture"; facts: CaptureFacts }
-  | { kind: "refund"; facts: RefundFacts; reversal: boolean }
-  /** Something changed on a capture in a shape we do not apply directly: ask PayPal for the order's truth. */
-  | { kind: "resync"; captureId: string }
-  | { kind: "ignored"; reason: string };
-
 const CAPTURE_EVENTS = new Set(["PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.PENDING", "PAYMENT.CAPTURE.DENIED", "PAYMENT.CAPTURE.DECLINED"]);
+
+/** Transmission headers kept with the event, signature included, so it can be verified again later. */
+export const KEPT_HEADERS = [
+  "paypal-transmission-id",
+  "paypal-transmission-time",
+  "paypal-transmission-sig",
+  "paypal-cert-url",
+  "paypal-auth-algo",
+  "paypal-auth-version",
+  "correlation-id",
+];
 
 export function interpretWebhook(event: WebhookEnvelope): Notification {
   const type = event.event_type;

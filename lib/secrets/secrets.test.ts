@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { decryptSecret, encryptSecret } from "./crypto";
+import { decryptSecret, encryptSecret } from ".";
 
 describe("secrets at rest", () => {
   beforeAll(() => {

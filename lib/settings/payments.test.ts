@@ -11,7 +11,7 @@ import { LOCAL_DEFAULTS } from "@/lib/paypal/environment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { usePayments } from "@/lib/testing/payments";
-import { decryptSecret, encryptSecret } from "./crypto";
+import { decryptSecret, encryptSecret } from "@/lib/secrets";
 import {
   assertPaymentsConfigured,
   PAYMENT_SETTINGS_KEY,

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Queryable } from "@/db/client";
 import { settings, users } from "@/db/schema";
-import { recordAdminAction } from "@/lib/admin/audit";
+import { recordAdminAction } from "@/lib/audit";
 import type { FieldErrors } from "@/lib/forms";
 import { CURRENCIES, type CurrencyCode } from "@/lib/money";
 import { PayPalClient } from "@/lib/paypal/client";
@@ -18,7 +18,7 @@ import {
   type PayPalValues,
 } from "@/lib/paypal/environment";
 import { PayPalError } from "@/lib/paypal/errors";
-import { decryptSecret, encryptSecret } from "./crypto";
+import { decryptSecret, encryptSecret } from "@/lib/secrets";
 
 /**
  * The store's PayPal settings as an admin saved them (settings row `payments.paypal`), over the environment's
@@ -44,7 +44,7 @@ const secretPurpose = (environment: CredentialEnvironment) => `paypal.${environm
 
 const storedCredentials = z.object({
   clientId: z.string().optional(),
-  /** Encrypted (lib/settings/crypto.ts) under the purpose secretPurpose(environment). */
+  /** Encrypted (lib/secrets) under the purpose secretPurpose(environment). */
   clientSecret: z.string().optional(),
   webhookId: z.string().optional(),
 });

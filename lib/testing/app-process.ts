@@ -43,7 +43,7 @@ export type AppProcess = {
 export async function spawnApp(env: Record<string, string | undefined>, options: { waitForReady?: boolean } = {}): Promise<AppProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const childEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOSTNAME: "127.0.0.1" };
-  const child: ChildProcess = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["server.ts"], {
+  const child: ChildProcess = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["--conditions=react-server", "server.ts"], {
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,7 +8,7 @@ import { DateTime } from "@/components/admin/date-time";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { actionLabel, detailLines } from "@/lib/admin/audit-format";
-import { listAuditLog, type AuditCursor, type AuditLine } from "@/lib/admin/audit";
+import { listAuditLog, type AuditCursor, type AuditLine } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
 import { courseTitles } from "@/lib/catalog/admin";
 

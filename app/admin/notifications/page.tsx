@@ -11,6 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { IPN_STATES, listIpnInbox, type IpnState } from "@/lib/admin/ipn-inbox";
 import { requireAdmin } from "@/lib/auth/session";
 import { ipnLimits } from "@/lib/payments/ipn";
+import { isUuid } from "@/lib/uuid";
 
 export const metadata: Metadata = { title: "IPN inbox" };
 
@@ -96,7 +97,7 @@ export default async function IpnInboxPage({ searchParams }: { searchParams: Sea
                 {line.attempts > 1 && <div className="mt-1 text-xs text-slate-600">{line.attempts} post-backs</div>}
               </td>
               <td className="px-4 py-3">
-                {line.state === "verified" && /^[0-9a-f-]{36}$/i.test(line.fields.custom ?? "") ? (
+                {line.state === "verified" && isUuid(line.fields.custom) ? (
                   <Link href={`/admin/transactions/${line.fields.custom}`} className="font-medium text-brand-800 hover:underline">
                     Order <span className="font-mono text-xs">{line.fields.custom!.slice(0, 8)}</span>
                   </Link>

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { getDb } from "@/db/client";
 import type { OrderStatus, PaymentStatus } from "@/db/schema";
 import { AutoRefresh } from "@/components/checkout/auto-refresh";
@@ -11,6 +10,7 @@ import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { money } from "@/lib/money";
 import { findReceipt } from "@/lib/payments/receipts";
+import { isUuid } from "@/lib/uuid";
 
 export const metadata: Metadata = { title: "Receipt" };
 
@@ -41,7 +41,7 @@ const amountLabel: Record<PaymentStatus, string | null> = {
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/orders/${id}`);
-  if (!z.uuid().safeParse(id).success) notFound();
+  if (!isUuid(id)) notFound();
   const receipt = await findReceipt(getDb(), user.id, id);
   if (!receipt) notFound();
   const { order, items, payment, total } = receipt;

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { z } from "zod";
 import { getDb } from "@/db/client";
 import { CopyButton } from "@/components/admin/copy-button";
 import { DateTime } from "@/components/admin/date-time";
@@ -17,6 +16,7 @@ import { tabOf } from "@/lib/admin/transactions";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
 import { checkWithPayPalAction, refundAction } from "./actions";
+import { isUuid } from "@/lib/uuid";
 
 export const metadata: Metadata = { title: "Transaction" };
 
@@ -25,7 +25,7 @@ const SOURCE_LABELS: Record<RawEvent["source"], string> = { api: "API response",
 export default async function TransactionPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
+  if (!isUuid(id)) notFound();
   const detail = await findTransaction(getDb(), id);
   if (!detail) notFound();
   const { order, buyer, items, payment, refunds, timeline, events } = detail;
