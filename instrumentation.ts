@@ -25,8 +25,9 @@ export async function register() {
     const seconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 300);
     if (seconds > 0) {
       const { startReconcileLoop } = await import("./lib/payments/reconcile");
-      const { paymentDeps } = await import("./lib/payments/runtime");
+      const { paymentDeps, stripeDeps } = await import("./lib/payments/runtime");
       startReconcileLoop(dbHandle(), paymentDeps, seconds * 1000);
+      if (stripeDeps()) startReconcileLoop(dbHandle(), async () => stripeDeps()!, seconds * 1000);
     }
   } catch (error) {
     stop([oneLine(error)]);

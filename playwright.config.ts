@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/browser";
-import { appUrl, E2E, emulatorUrl } from "./e2e/support/env";
+import { appUrl, E2E, emulatorUrl, stripeUrl } from "./e2e/support/env";
 
 const shared = {
   PAYPAL_ENV: "local",
@@ -9,9 +9,15 @@ const shared = {
   PAYPAL_CLIENT_SECRET: "coursepay-local-client-secret",
   PAYPAL_WEBHOOK_ID: "1JE4291016473214C",
   PAYPAL_BUSINESS_EMAIL: "merchant@coursepay.test",
+  STRIPE_ENV: "local",
+  STRIPE_EMULATOR_PORT: String(E2E.stripePort),
+  STRIPE_SECRET_KEY: "sk_test_coursepay_e2e",
+  STRIPE_WEBHOOK_SECRET: "whsec_coursepay_e2e_signing_secret",
+  // JPY stays PayPal-only: a cart in yen is offered one provider.
+  STRIPE_CURRENCIES: "USD,EUR",
 };
 
-/** The store's end-to-end suite: a production build against the local PayPal emulator, in Chromium. */
+/** The store's end-to-end suite: a production build against the local PayPal and Stripe emulators, in Chromium. */
 export default defineConfig({
   testDir: "e2e",
   testMatch: "*.spec.ts",
@@ -41,6 +47,13 @@ export default defineConfig({
         PAYPAL_EMULATOR_WEBHOOK_URL: `${appUrl}/api/paypal/webhook`,
         PAYPAL_EMULATOR_IPN_URL: `${appUrl}/api/paypal/ipn`,
       },
+      timeout: 60_000,
+    },
+    {
+      command: "npx tsx emulators/stripe/cli.ts",
+      url: `${stripeUrl}/__emulator/health`,
+      reuseExistingServer: !process.env.CI,
+      env: { ...shared, STRIPE_EMULATOR_PUBLIC_URL: stripeUrl, STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/payments/stripe/webhook` },
       timeout: 60_000,
     },
     {

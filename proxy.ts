@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { browserOrigins } from "@/lib/paypal/environment";
+import { stripeCheckoutOrigins } from "@/lib/stripe/environment";
 
 /**
  * A Content-Security-Policy per request: scripts only from this site (with a fresh nonce; 'strict-dynamic'
@@ -21,7 +22,8 @@ export function proxy(request: NextRequest) {
     `frame-src ${paypal}`,
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // A card payment's form leads to Stripe Checkout (a server action's redirect).
+    `form-action 'self' ${stripeCheckoutOrigins().join(" ")}`,
     "frame-ancestors 'none'",
   ].join("; ");
 

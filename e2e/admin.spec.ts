@@ -128,10 +128,10 @@ test.describe.serial("admin dashboard", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^coursepay-transactions-finished-.*\.csv$/);
     const lines = readFileSync((await download.path())!, "utf8").trim().split("\n");
-    expect(lines[0]).toBe("created_at,order_id,status,buyer_email,buyer_name,courses,amount,amount_minor,currency,paypal_order_id,paypal_capture_id");
+    expect(lines[0]).toBe("created_at,order_id,status,buyer_email,buyer_name,courses,amount,amount_minor,currency,provider,provider_order_id,provider_capture_id");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`,partially_refunded,${state.student.email},Audited Student,`);
-    expect(lines[1]).toContain(`,128.00,12800,USD,${state.paypalOrderId},`);
+    expect(lines[1]).toContain(`,128.00,12800,USD,paypal,${state.paypalOrderId},`);
   });
 
   test("the overview and the audit log show the business and who did what", async ({ page }) => {

@@ -177,11 +177,11 @@ for (const engine of testEngines()) {
 
       const text = await new Response(transactionsCsv(h.db, filter)).text();
       const lines = text.trim().split("\n");
-      expect(lines[0]).toBe("created_at,order_id,status,buyer_email,buyer_name,courses,amount,amount_minor,currency,paypal_order_id,paypal_capture_id");
+      expect(lines[0]).toBe("created_at,order_id,status,buyer_email,buyer_name,courses,amount,amount_minor,currency,provider,provider_order_id,provider_capture_id");
       expect(lines).toHaveLength(6);
       expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.test"")"`);
       expect(lines[1]).toContain(`"Swiss, ""quoted"" course"`);
-      expect(lines[1]).toContain(",19.95,1995,CHF,");
+      expect(lines[1]).toContain(",19.95,1995,CHF,paypal,");
     });
 
     it("the overview sums captured money per currency per day and counts conversion", async () => {

@@ -2,14 +2,14 @@ import "server-only";
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/client";
-import { courses, orderItems, orders, orderStatus, PAYER_ID_SQL, paymentEvents, payments, users, type OrderStatus } from "@/db/schema";
+import { courses, orderItems, orders, orderStatus, PAYER_ID_SQL, paymentEvents, paymentProvider, payments, users, type OrderStatus } from "@/db/schema";
 import { money, toDecimalString, type Money } from "@/lib/money";
 import { FINISHED_STATUSES, UNFINISHED_STATUSES } from "@/lib/payments/state";
 import { isUuid } from "@/lib/uuid";
 
 /**
  * The admin's view of every checkout: two tabs (Finished = money was received at some point, Unfinished = it
- * never was), filters, a search across our ids and PayPal's, keyset pagination newest first, and the same
+ * never was), filters, a search across our ids and the providers', keyset pagination newest first, and the same
  * rows as a streamed CSV. Built to stay fast at millions of orders: every query walks an index in the order
  * it returns rows and stops at the page size (see bench/admin.ts).
  */
@@ -31,6 +31,7 @@ const blankToUndefined = (value: unknown) => (typeof value === "string" && value
 /** What the list can be narrowed by; every field comes from the URL, so each is validated on its own. */
 const filterFields = {
   status: z.enum(orderStatus.enumValues, { error: "Unknown status." }),
+  provider: z.enum(paymentProvider.enumValues, { error: "Unknown payment provider." }),
   currency: z.string().regex(/^[A-Z]{3}$/, { error: "Use a three-letter currency code." }),
   course: z.uuid({ error: "Unknown course." }),
   from: isoDate,
@@ -96,7 +97,7 @@ export function decodeCursor(value: string | undefined): Cursor | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Search: our order id, a buyer's email, or a PayPal order / capture / payer id
+// Search: our order id, a buyer's email, a provider's order / capture id (PayPal's, Stripe's cs_/pi_) or PayPal payer id
 // ---------------------------------------------------------------------------------------------
 
 /** Which orders a search names, found through unique indexes first; null when nothing is searched. */
@@ -106,20 +107,22 @@ async function searchCondition(db: Queryable, q: string | undefined): Promise<SQ
   if (q.includes("@")) {
     return inArray(orders.userId, db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${q})`));
   }
-  const id = q.toUpperCase();
-  if (!/^[A-Z0-9-]{5,40}$/.test(id)) return sql`false`;
+  if (!/^[A-Za-z0-9_-]{5,100}$/.test(q)) return sql`false`;
+  const id = q.toUpperCase(); // PayPal's ids are upper case; Stripe's (cs_test_…, pi_…) are matched as typed
+  const ids = [...new Set([q, id])];
+  const providers = [...paymentProvider.enumValues];
   // Resolved to order ids before the list query, so that query can still walk its index newest first.
   const [byOrder, byCapture, byPayer] = await Promise.all([
-    db.select({ id: orders.id }).from(orders).where(and(eq(orders.provider, "paypal"), eq(orders.providerOrderId, id))),
-    db.select({ id: payments.orderId }).from(payments).where(and(eq(payments.provider, "paypal"), eq(payments.providerCaptureId, id))),
+    db.select({ id: orders.id }).from(orders).where(and(inArray(orders.provider, providers), inArray(orders.providerOrderId, ids))),
+    db.select({ id: payments.orderId }).from(payments).where(and(inArray(payments.provider, providers), inArray(payments.providerCaptureId, ids))),
     db
       .selectDistinct({ id: paymentEvents.orderId })
       .from(paymentEvents)
       .where(sql`(${PAYER_ID_SQL}) = ${id} and (${PAYER_ID_SQL}) is not null and ${paymentEvents.orderId} is not null`)
       .limit(1000),
   ]);
-  const ids = [...new Set([...byOrder, ...byCapture, ...byPayer].map((r) => r.id).filter((v): v is string => v !== null))];
-  return ids.length ? inArray(orders.id, ids) : sql`false`;
+  const found = [...new Set([...byOrder, ...byCapture, ...byPayer].map((r) => r.id).filter((v): v is string => v !== null))];
+  return found.length ? inArray(orders.id, found) : sql`false`;
 }
 
 /** Everything but the tab/status: what the tab counts share with the list. */
@@ -128,6 +131,7 @@ async function filterConditions(db: Queryable, filter: TransactionFilter): Promi
   const search = await searchCondition(db, filter.q);
   if (search) conditions.push(search);
   if (filter.currency) conditions.push(eq(orders.currency, filter.currency));
+  if (filter.provider) conditions.push(eq(orders.provider, filter.provider));
   if (filter.course) {
     conditions.push(sql`exists (select 1 from ${orderItems} where ${orderItems.orderId} = ${orders.id} and ${orderItems.courseId} = ${filter.course})`);
   }
@@ -151,6 +155,7 @@ export type TransactionRow = {
   buyerEmail: string;
   buyerName: string;
   courses: string[];
+  provider: (typeof paymentProvider.enumValues)[number];
   providerOrderId: string | null;
   captureId: string | null;
   needsAttention: boolean;
@@ -174,6 +179,7 @@ const listColumns = {
   currency: orders.currency,
   buyerEmail: users.email,
   buyerName: users.name,
+  provider: orders.provider,
   providerOrderId: orders.providerOrderId,
   captureId: payments.providerCaptureId,
   attentionReason: orders.attentionReason,
@@ -213,6 +219,7 @@ export async function listTransactions(db: Queryable, filter: TransactionFilter,
       buyerEmail: r.buyerEmail,
       buyerName: r.buyerName,
       courses: titles.get(r.id) ?? [],
+      provider: r.provider,
       providerOrderId: r.providerOrderId,
       captureId: r.captureId,
       needsAttention: r.attentionReason !== null,
@@ -278,8 +285,9 @@ export const CSV_COLUMNS = [
   "amount",
   "amount_minor",
   "currency",
-  "paypal_order_id",
-  "paypal_capture_id",
+  "provider",
+  "provider_order_id",
+  "provider_capture_id",
 ] as const;
 
 /** Every row of the filter (both pages and tab as chosen), oldest page last, `batchSize` rows per query. */
@@ -298,8 +306,9 @@ export async function* exportTransactions(db: Queryable, filter: TransactionFilt
         amount: toDecimalString(row.total),
         amount_minor: row.total.minor,
         currency: row.total.currency,
-        paypal_order_id: row.providerOrderId ?? "",
-        paypal_capture_id: row.captureId ?? "",
+        provider: row.provider,
+        provider_order_id: row.providerOrderId ?? "",
+        provider_capture_id: row.captureId ?? "",
       };
     }
     after = page.older;

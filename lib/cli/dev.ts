@@ -1,6 +1,6 @@
 /**
- * `npm run dev`: the whole store with zero configuration — the local PayPal emulator (unless real PayPal
- * credentials are configured; PAYPAL_EMULATOR_PORT moves it, and the app follows) and the store's server in
+ * `npm run dev`: the whole store with zero configuration — the local PayPal and Stripe emulators (unless real
+ * credentials are configured; PAYPAL_EMULATOR_PORT and STRIPE_EMULATOR_PORT move them, and the app follows) and the store's server in
  * development mode (server.ts --dev), whose start-up (instrumentation.ts) migrates and seeds the embedded
  * database. Prints what it started once the catalog answers.
  */
@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import { payPalEnvironment } from "@/lib/paypal/environment";
+import { stripeEnvironment } from "@/lib/stripe/environment";
 
 loadEnvConfig(process.cwd(), true);
 
@@ -50,6 +51,15 @@ if (paypal.mode === "local") {
     PAYPAL_BUSINESS_EMAIL: paypal.businessEmail,
   });
 }
+const stripe = stripeEnvironment();
+if (stripe.mode === "local") {
+  start("Stripe emulator", bin("tsx"), ["emulators/stripe/cli.ts"], {
+    STRIPE_EMULATOR_PORT: String(stripe.api!.port),
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/payments/stripe/webhook`,
+  });
+}
 start("Next.js", bin("tsx"), ["--conditions=react-server", "server.ts", "--dev"], { PORT: String(port), NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
 
 async function announceWhenReady() {
@@ -64,7 +74,10 @@ async function announceWhenReady() {
     await new Promise((r) => setTimeout(r, 500));
   }
   const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${path.join(process.env.COURSEPAY_DATA_DIR ?? ".data", "pglite")}`;
-  const payments = paypal.mode === "local" ? `local PayPal emulator at ${paypal.apiBase}` : `PayPal ${paypal.mode}`;
+  const payments = [
+    paypal.mode === "local" ? `local PayPal emulator at ${paypal.apiBase}` : `PayPal ${paypal.mode}`,
+    stripe.mode === "local" ? `local Stripe emulator at http://127.0.0.1:${stripe.api!.port}` : `Stripe ${stripe.mode}`,
+  ].join(", ");
   console.log(
     [
       "",

@@ -4,6 +4,7 @@
  * Plain functions over an environment object: the server, the operator commands and the tests share them.
  */
 import { payPalEnvironment } from "@/lib/paypal/environment";
+import { stripeEnvironment } from "@/lib/stripe/environment";
 
 type Env = Record<string, string | undefined>;
 
@@ -36,10 +37,12 @@ export function configurationProblems(env: Env = process.env): string[] {
     wholeNumber(env, "IPN_RATE_LIMIT_PER_MINUTE", { min: 1 }),
     wholeNumber(env, "IPN_RETENTION_DAYS", { min: 1 }),
   );
-  try {
-    payPalEnvironment(env);
-  } catch (error) {
-    problems.push(`PayPal: ${oneLine(error)}`);
+  for (const [provider, check] of [["PayPal", payPalEnvironment], ["Stripe", stripeEnvironment]] as const) {
+    try {
+      check(env);
+    } catch (error) {
+      problems.push(`${provider}: ${oneLine(error)}`);
+    }
   }
   return problems.filter((p): p is string => p !== null);
 }

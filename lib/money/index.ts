@@ -121,6 +121,24 @@ export function toPayPal(m: Money): { currency_code: CurrencyCode; value: string
   return { currency_code: m.currency, value: toPayPalValue(m) };
 }
 
+/**
+ * Stripe counts amounts in its own minor units: zero-decimal currencies (of ours, JPY) in whole units, every other
+ * currency of ours in hundredths — HUF and TWD included, which PayPal (and so our exponent table) counts whole.
+ */
+const STRIPE_ZERO_DECIMAL = new Set<CurrencyCode>(["JPY"]);
+const stripeFactor = (currency: CurrencyCode) => 10 ** ((STRIPE_ZERO_DECIMAL.has(currency) ? 0 : 2) - exponent(currency));
+
+export function toStripe(m: Money): { amount: number; currency: string } {
+  return { amount: checked(m.minor * stripeFactor(m.currency), m.currency).minor, currency: m.currency.toLowerCase() };
+}
+
+export function fromStripe(amount: number, currency: string): Money {
+  const code = asCurrency(currency);
+  const factor = stripeFactor(code);
+  if (!Number.isSafeInteger(amount) || amount % factor !== 0) throw new MoneyError(`${amount} ${currency} is not a whole amount in ${code}`);
+  return money(amount / factor, code);
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** Localised display, e.g. "$19.99", "¥1,500", "€9.50". Formats the exact decimal string, not a float. */

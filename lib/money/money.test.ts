@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   add,
+  fromStripe,
+  toStripe,
   exponent,
   formatMoney,
   fromPayPal,
@@ -109,5 +111,16 @@ describe("formatMoney", () => {
 
   it("is exact for amounts a float cannot hold", () => {
     expect(formatMoney(money(Number.MAX_SAFE_INTEGER, "USD"))).toBe("$90,071,992,547,409.91");
+  });
+});
+
+describe("Stripe amounts", () => {
+  it("counts JPY whole, and HUF/TWD (whole for PayPal) in hundredths, as Stripe does", () => {
+    expect(toStripe(money(4900, "USD"))).toEqual({ amount: 4900, currency: "usd" });
+    expect(toStripe(money(4800, "JPY"))).toEqual({ amount: 4800, currency: "jpy" });
+    expect(toStripe(money(1500, "HUF"))).toEqual({ amount: 150000, currency: "huf" });
+    expect(fromStripe(150000, "huf")).toEqual(money(1500, "HUF"));
+    expect(fromStripe(4800, "jpy")).toEqual(money(4800, "JPY"));
+    expect(() => fromStripe(150050, "huf")).toThrow(/not a whole amount/);
   });
 });

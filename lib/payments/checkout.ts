@@ -28,7 +28,7 @@ export const selectionSchema = z.discriminatedUnion("kind", [
 export type Selection = z.infer<typeof selectionSchema>;
 
 export type StartResult =
-  | { ok: true; orderId: string; providerOrderId: string; removed: string[] }
+  | { ok: true; orderId: string; providerOrderId: string; approvalUrl?: string; removed: string[] }
   | { ok: false; message: string; removed: string[] };
 
 export type CaptureResult =
@@ -47,7 +47,7 @@ const CAPTURE_CLAIM_SECONDS = 120;
  * removed from the cart), and so are courses whose earlier payment is still pending, with a message. Nothing
  * starts while payments are turned off.
  */
-export async function startCheckout(deps: StartDeps, userId: string, selection: Selection): Promise<StartResult> {
+export async function startCheckout(deps: StartDeps, userId: string, selection: Selection, options: { returnUrls?: (orderId: string) => { success: string; cancel: string } } = {}): Promise<StartResult> {
   if (!deps.checkoutEnabled) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable, removed: [] };
   const { db, provider } = deps;
   const candidates = await selectedCourses(db, userId, selection);
@@ -68,7 +68,7 @@ export async function startCheckout(deps: StartDeps, userId: string, selection: 
 
   const order = { id: await insertOrder(db, userId, provider.name, total, items) };
 
-  const result = await provider.createOrder({ orderId: order.id, total, items, requestId: `coursepay-${order.id}-create` });
+  const result = await provider.createOrder({ orderId: order.id, total, items, requestId: `coursepay-${order.id}-create`, returnUrls: options.returnUrls?.(order.id) });
   if (!result.ok) {
     // A refusal ends this attempt; an unknown outcome leaves it open for reconciliation to expire.
     if (result.failure.kind !== "unavailable") await moveOrder(db, order, "failed");
@@ -79,7 +79,7 @@ export async function startCheckout(deps: StartDeps, userId: string, selection: 
     .update(orders)
     .set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() })
     .where(eq(orders.id, order.id));
-  return { ok: true, orderId: order.id, providerOrderId: result.value.providerOrderId, removed: removedTitles };
+  return { ok: true, orderId: order.id, providerOrderId: result.value.providerOrderId, approvalUrl: result.value.approvalUrl, removed: removedTitles };
 }
 
 /**
@@ -116,9 +116,11 @@ export async function cancelCheckout(deps: CheckoutDeps, userId: string, provide
     .from(orders)
     .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), eq(orders.userId, userId)));
   if (!order || order.status !== "created") return false;
+  await deps.provider.abandonOrder?.({ providerOrderId, orderId: order.id });
   const truth = await deps.provider.getOrder({ providerOrderId, orderId: order.id });
   // PAYER_ACTION_REQUIRED is how PayPal shows an order created with an experience context and not yet approved.
-  if (!truth.ok || !(truth.value.status === "CREATED" || truth.value.status === "PAYER_ACTION_REQUIRED")) return false;
+  // (VOIDED: the provider order can no longer be paid — a Stripe session we just expired.)
+  if (!truth.ok || !["CREATED", "PAYER_ACTION_REQUIRED", "VOIDED"].includes(truth.value.status)) return false;
   return moveOrder(deps.db, order, "cancelled", "created");
 }
 

@@ -4,6 +4,9 @@ import { PayPalClient, type PayPalClientOptions } from "@/lib/paypal/client";
 import type { PayPalEnvironment } from "@/lib/paypal/environment";
 import { validateIpn } from "@/lib/paypal/ipn";
 import { PayPalProvider } from "@/lib/paypal/provider";
+import { StripeClient } from "@/lib/stripe/client";
+import type { StripeEnvironment } from "@/lib/stripe/environment";
+import { StripeProvider } from "@/lib/stripe/provider";
 import type { StartDeps } from "./checkout";
 import type { IpnDeps } from "./ipn";
 import type { NotificationDeps } from "./notifications";
@@ -32,4 +35,11 @@ export function createPaymentDeps(
     validateIpn: (raw) => validateIpn(env, raw),
     businessEmail: env.businessEmail,
   };
+}
+
+export type StripeDeps = StartDeps & NotificationDeps & { env: StripeEnvironment };
+
+/** The same services for Stripe: the database, the SDK client (recording every answer) and the provider adapter. */
+export function createStripeDeps(env: StripeEnvironment, db: Db, { checkoutEnabled = true }: { checkoutEnabled?: boolean } = {}): StripeDeps {
+  return { db, env, checkoutEnabled, provider: new StripeProvider(new StripeClient(env, db)) };
 }

@@ -91,6 +91,9 @@ export async function applyNotification(deps: CheckoutDeps, notification: Notifi
 
     case "resync":
       return resync(deps, await orderOfCapture(deps, notification.captureId));
+
+    case "sync":
+      return resync(deps, await orderByProviderId(deps.db, deps.provider.name, notification.providerOrderId));
   }
 }
 

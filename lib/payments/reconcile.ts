@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
 import { withSessionLock } from "@/db/client";
-import { orders, paymentEvents, payments, refunds } from "@/db/schema";
+import { orders, paymentEvents, paymentProvider, payments, refunds } from "@/db/schema";
 import { recordAdminAction } from "@/lib/audit";
 import { log } from "@/lib/log";
 import { money } from "@/lib/money";
@@ -42,7 +42,10 @@ export const RECONCILE_LOCK = 7_261_003_002;
  * idempotency key; notifications stored but never applied (a crash in between) are applied; IPN messages whose
  * validation never finished are validated, and settled ones past their retention are pruned.
  */
-export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+/** Any provider's services; PayPal's also validate IPN, whose inbox the sweep then tends too. */
+export type ReconcileDeps = CheckoutDeps | IpnDeps;
+
+export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const started = Date.now();
   const now = options.now ?? new Date();
   const before = new Date(now.getTime() - (options.minAgeMs ?? 5 * 60_000));
@@ -59,7 +62,7 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
   const stuck = await deps.db
     .select()
     .from(orders)
-    .where(and(inArray(orders.status, [...OPEN_STATUSES]), lt(orders.updatedAt, before)))
+    .where(and(eq(orders.provider, deps.provider.name), inArray(orders.status, [...OPEN_STATUSES]), lt(orders.updatedAt, before)))
     .orderBy(asc(orders.updatedAt))
     .limit(options.limit ?? 500);
   for (const order of stuck) {
@@ -74,7 +77,7 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
     .select({ refund: refunds, payment: payments })
     .from(refunds)
     .innerJoin(payments, eq(payments.id, refunds.paymentId))
-    .where(and(eq(refunds.status, "pending"), isNull(refunds.providerRefundId), lt(refunds.createdAt, before)));
+    .where(and(eq(payments.provider, deps.provider.name), eq(refunds.status, "pending"), isNull(refunds.providerRefundId), lt(refunds.createdAt, before)));
   for (const { refund, payment } of unanswered) {
     await attempt(`refund ${refund.id}`, async () => {
       await sendRefund(deps, refund.id, payment, money(refund.amountMinor, refund.currency), refund.reason ?? undefined);
@@ -98,6 +101,7 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
   for (const event of unapplied) {
     await attempt(`${event.source} event ${event.id}`, async () => {
       if (event.source === "ipn") {
+        if (!("validateIpn" in deps)) throw new Error("an IPN event for a provider without IPN");
         await applyIpnEvent(deps, event.id);
       } else {
         const { outcome, orderId } = await applyNotification(deps, deps.provider.interpretNotification(event.raw));
@@ -107,7 +111,7 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
     });
   }
 
-  await attempt("IPN inbox", async () => {
+  if ("validateIpn" in deps) await attempt("IPN inbox", async () => {
     const inbox = await sweepIpnInbox(deps, before, now);
     report.notificationsReplayed += inbox.retried.length;
     report.ipnPruned = inbox.pruned;
@@ -117,13 +121,14 @@ export async function reconcile(deps: IpnDeps, options: ReconcileOptions = {}): 
   return report;
 }
 
-/** One sweep, by whichever instance gets the lock first; the others skip this round. */
-export async function reconcileOnce(handle: DbHandle, deps: IpnDeps, options: ReconcileOptions = {}) {
-  return withSessionLock(handle, RECONCILE_LOCK, { wait: false }, () => reconcile(deps, options));
+/** One sweep per provider, by whichever instance gets that provider's lock first; the others skip this round. */
+export async function reconcileOnce(handle: DbHandle, deps: ReconcileDeps, options: ReconcileOptions = {}) {
+  const key = RECONCILE_LOCK + paymentProvider.enumValues.indexOf(deps.provider.name);
+  return withSessionLock(handle, key, { wait: false }, () => reconcile(deps, options));
 }
 
 /** Starts the in-app sweep, with the payment configuration in force at each round. Returns a stop function. */
-export function startReconcileLoop(handle: DbHandle, getDeps: () => Promise<IpnDeps>, intervalMs: number): () => void {
+export function startReconcileLoop(handle: DbHandle, getDeps: () => Promise<ReconcileDeps>, intervalMs: number): () => void {
   const timer = setInterval(() => {
     getDeps()
       .then((deps) => reconcileOnce(handle, deps))

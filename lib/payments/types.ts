@@ -65,6 +65,8 @@ export type NewProviderOrder = {
   items: { courseId: string; title: string; price: Money }[];
   /** Idempotency key: the same key never creates a second provider order. */
   requestId: string;
+  /** Where the provider's own page sends the buyer back (providers that take the payment on their site). */
+  returnUrls?: { success: string; cancel: string };
 };
 
 /** What a provider notification means to the payment domain, whatever its shape at the provider. */
@@ -75,6 +77,8 @@ export type Notification =
   | { kind: "refund"; facts: RefundFacts; reversal: boolean }
   /** Something changed on a capture in a shape we do not apply directly: ask the provider for the order's truth. */
   | { kind: "resync"; captureId: string }
+  /** Something changed on a provider order: ask the provider for its whole truth (Stripe's session events). */
+  | { kind: "sync"; providerOrderId: string }
   | { kind: "ignored"; reason: string };
 
 /** A raw notification after the provider verified and read it. */
@@ -95,7 +99,10 @@ export type ReceivedNotification =
 
 export interface PaymentProvider {
   readonly name: ProviderName;
-  createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string }>>;
+  /** `approvalUrl`: the provider's page the buyer is sent to, for providers without in-page buttons. */
+  createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string; approvalUrl?: string }>>;
+  /** Makes an unpaid provider order unpayable (the buyer went back), where the provider can; then it is cancelled. */
+  abandonOrder?(input: { providerOrderId: string; orderId: string }): Promise<void>;
   /** Captures; an order that was already captured yields its existing capture. */
   captureOrder(input: { providerOrderId: string; orderId: string; requestId: string }): Promise<ProviderResult<CaptureFacts>>;
   getOrder(input: { providerOrderId: string; orderId?: string }): Promise<ProviderResult<ProviderOrderState>>;

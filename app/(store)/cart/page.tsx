@@ -9,8 +9,10 @@ import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { getCart } from "@/lib/cart";
+import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
-import { PayPalPayment } from "@/components/checkout/paypal-payment";
+import { offeredProviders } from "@/lib/payments/runtime";
+import { PaymentOptions } from "@/components/checkout/payment-options";
 
 export const metadata: Metadata = { title: "Your cart" };
 
@@ -23,6 +25,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
   const requested = (await searchParams).pay;
   // One PayPal payment per currency: the buyer pays one currency group at a time.
   const paying = cart.totals.find((t) => t.currency === requested) ?? cart.totals[0];
+  const offered = paying ? await offeredProviders(paying.currency) : [];
 
   if (cart.lines.length === 0) {
     return (
@@ -30,7 +33,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Your cart</h1>
         <div className="mt-8">
           <EmptyState title="Your cart is empty" action={<ButtonLink href="/">Browse courses</ButtonLink>}>
-            Paid courses you add to your cart appear here, ready to pay with PayPal.
+            Paid courses you add to your cart appear here, ready to pay for.
           </EmptyState>
         </div>
       </div>
@@ -104,7 +107,8 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
           {paying && (
             <section aria-labelledby="pay-heading" className="mt-6 border-t border-slate-200 pt-6">
               <h3 id="pay-heading" className="text-base font-semibold text-slate-900">
-                Pay <Price amount={paying} /> with PayPal
+                Pay <Price amount={paying} />
+                {payWith(offered)}
               </h3>
               {cart.totals.length > 1 && (
                 <div className="mt-2 space-y-2 text-sm text-slate-600">
@@ -127,7 +131,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
                 </div>
               )}
               <div className="mt-4">
-                <PayPalPayment key={paying.currency} selection={{ kind: "cart", currency: paying.currency }} currency={paying.currency} />
+                <PaymentOptions key={paying.currency} selection={{ kind: "cart", currency: paying.currency }} currency={paying.currency} offered={offered} />
               </div>
             </section>
           )}

@@ -1,14 +1,17 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import type { OrderStatus } from "@/db/schema";
 import { currentUser } from "@/lib/auth/session";
 import { cancelCheckout, captureCheckout, selectionSchema, startCheckout, type CaptureResult } from "@/lib/payments/checkout";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
+import { formFields, type FormState } from "@/lib/forms";
 import { checkoutState } from "@/lib/payments/receipts";
-import { paymentDeps } from "@/lib/payments/runtime";
+import { paymentDeps, stripeDeps } from "@/lib/payments/runtime";
 
 const captureSchema = z.object({ paypalOrderId: z.string().regex(/^[A-Z0-9]{1,36}$/) });
 
@@ -44,6 +47,37 @@ export async function paypalCheckoutState(input: unknown): Promise<{ orderId: st
   const user = await currentUser();
   if (!parsed.success || !user) return null;
   return checkoutState(getDb(), user.id, "paypal", parsed.data.paypalOrderId);
+}
+
+/**
+ * "Pay by card": our order and a Stripe Checkout Session, priced from the database like every checkout; the buyer
+ * is then sent to Stripe's page, which returns to our success or cancel route. Only what to buy comes from the form.
+ */
+export async function payByCardAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const fields = formFields(formData);
+  const parsed = selectionSchema.safeParse(fields.kind === "course" ? { kind: "course", courseId: fields.courseId } : { kind: "cart", currency: fields.currency });
+  if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected };
+  const user = await currentUser();
+  if (!user) return { ok: false, message: signInFirst };
+  const deps = stripeDeps();
+  if (!deps) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable };
+  const origin = await storeOrigin();
+  const result = await startCheckout(deps, user.id, parsed.data, {
+    returnUrls: () => ({
+      success: `${origin}/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}`,
+      cancel: `${origin}/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}`,
+    }),
+  });
+  if (result.removed.length) revalidatePath("/", "layout");
+  if (!result.ok || !result.approvalUrl) return { ok: false, message: result.ok ? CHECKOUT_MESSAGES.unexpected : result.message };
+  redirect(result.approvalUrl);
+}
+
+/** Where buyers reach this store: AUTH_URL when set, else the scheme and host of this request (set by server.ts). */
+async function storeOrigin(): Promise<string> {
+  if (process.env.AUTH_URL) return new URL(process.env.AUTH_URL).origin;
+  const h = await headers();
+  return `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
 }
 
 /** PayPalButtons.onCancel → the abandoned order is closed as cancelled (the admin sees it in Unfinished). */

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { orderStatus } from "@/db/schema";
+import { orderStatus, paymentProvider } from "@/db/schema";
 import { AdminTable } from "@/components/admin/admin-table";
 import { DateTime } from "@/components/admin/date-time";
 import { OrderStatusBadge, statusLabel } from "@/components/admin/order-status-badge";
@@ -24,6 +24,7 @@ import {
   type TransactionFilter,
 } from "@/lib/admin/transactions";
 import { requireAdmin } from "@/lib/auth/session";
+import { PROVIDER_LABEL } from "@/lib/payments/providers";
 
 export const metadata: Metadata = { title: "Transactions" };
 
@@ -84,7 +85,8 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
             { label: "Courses" },
             { label: "Amount", align: "right" },
             { label: "Status" },
-            { label: "PayPal order" },
+            { label: "Provider" },
+            { label: "Provider order" },
             { label: "Capture" },
           ]}
         >
@@ -109,6 +111,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
                       {row.needsAttention && <Badge tone="red">needs attention</Badge>}
                     </div>
                   </td>
+                  <td className="px-4 py-3 text-slate-700">{PROVIDER_LABEL[row.provider]}</td>
                   <td className="px-4 py-3 font-mono text-xs text-slate-700">{row.providerOrderId ?? "—"}</td>
                   <td className="px-4 py-3 font-mono text-xs text-slate-700">{row.captureId ?? "—"}</td>
                 </tr>
@@ -173,11 +176,18 @@ function FilterForm({ filter, options, filtered }: { filter: TransactionFilter; 
           type="search"
           name="q"
           defaultValue={filter.q ?? ""}
-          placeholder="Buyer email, order id, PayPal order / capture / payer id"
+          placeholder="Buyer email, order id, PayPal or Stripe id"
           className={field}
         />
       </label>
       <FilterSelect label="Status" name="status" value={filter.status} all={`All ${filter.tab}`} options={statuses.map((s) => ({ value: s, label: statusLabel(s) }))} />
+      <FilterSelect
+        label="Provider"
+        name="provider"
+        value={filter.provider}
+        all="All providers"
+        options={paymentProvider.enumValues.map((p) => ({ value: p, label: PROVIDER_LABEL[p] }))}
+      />
       <FilterSelect label="Currency" name="currency" value={filter.currency} all="All currencies" options={options.currencies.map((c) => ({ value: c, label: c }))} />
       <FilterSelect
         label="Course"
@@ -195,7 +205,7 @@ function FilterForm({ filter, options, filtered }: { filter: TransactionFilter; 
         To
         <input type="date" name="to" defaultValue={filter.to ?? ""} className={field} />
       </label>
-      <div className="flex items-end gap-2 lg:col-span-4 lg:justify-end">
+      <div className="flex items-end gap-2 lg:col-span-2 lg:justify-end">
         {filtered && (
           <Link href={`/admin/transactions?tab=${filter.tab}`} className={buttonClass("ghost")}>
             Clear filters

@@ -10,8 +10,10 @@ import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { getAccess } from "@/lib/enrollment";
+import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
-import { PayPalPayment } from "@/components/checkout/paypal-payment";
+import { offeredProviders } from "@/lib/payments/runtime";
+import { PaymentOptions } from "@/components/checkout/payment-options";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -33,6 +35,7 @@ export default async function CoursePage({ params }: Props) {
   const pending = user ? (await pendingPurchases(db, user.id)).find((p) => p.courseId === course.id) : undefined;
   const price = coursePrice(course);
   const free = price.minor === 0;
+  const offered = user && !free ? await offeredProviders(price.currency) : [];
   const active = access?.status === "active" ? access.mode : null;
   const fields = { courseId: course.id, returnTo: `/courses/${course.slug}` };
   const signIn = `/sign-in?callbackUrl=${encodeURIComponent(`/courses/${course.slug}`)}`;
@@ -119,8 +122,8 @@ export default async function CoursePage({ params }: Props) {
                   <h2 id="buy-now-heading" className="text-sm font-semibold text-slate-900">
                     Buy now
                   </h2>
-                  <p className="mb-3 mt-1 text-xs text-slate-600">Pay for this course alone with PayPal. Your cart stays as it is.</p>
-                  <PayPalPayment selection={{ kind: "course", courseId: course.id }} currency={price.currency} />
+                  <p className="mb-3 mt-1 text-xs text-slate-600">Pay for this course alone{payWith(offered)}. Your cart stays as it is.</p>
+                  <PaymentOptions selection={{ kind: "course", courseId: course.id }} currency={price.currency} offered={offered} />
                 </section>
               )}
               {course.auditable && active !== "audit" && (

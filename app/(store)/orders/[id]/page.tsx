@@ -9,6 +9,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { money } from "@/lib/money";
+import { PROVIDER_LABEL } from "@/lib/payments/providers";
 import { findReceipt } from "@/lib/payments/receipts";
 import { isUuid } from "@/lib/uuid";
 
@@ -16,12 +17,12 @@ export const metadata: Metadata = { title: "Receipt" };
 
 const HEADLINES: Record<OrderStatus, { title: string; text: string; tone: "green" | "amber" | "red" | "neutral" | "blue" }> = {
   completed: { title: "Payment received — you are enrolled", text: "Thank you! Your courses are ready in My courses.", tone: "green" },
-  pending: { title: "Payment pending", text: "PayPal is holding this payment until it clears (this can take a few days for bank transfers). You will be enrolled automatically as soon as it completes; this page updates by itself.", tone: "amber" },
-  approved: { title: "Confirming your payment", text: "You approved the payment at PayPal and we are confirming it. This page updates by itself.", tone: "blue" },
-  created: { title: "Waiting for your approval at PayPal", text: "This checkout was started but not approved at PayPal. Nothing was charged.", tone: "neutral" },
+  pending: { title: "Payment pending", text: "{provider} is holding this payment until it clears (this can take a few days for bank transfers). You will be enrolled automatically as soon as it completes; this page updates by itself.", tone: "amber" },
+  approved: { title: "Confirming your payment", text: "You approved the payment at {provider} and we are confirming it. This page updates by itself.", tone: "blue" },
+  created: { title: "Waiting for your approval at {provider}", text: "This checkout was started but not approved at {provider}. Nothing was charged.", tone: "neutral" },
   partially_refunded: { title: "Partially refunded", text: "Part of this order was refunded; the refunded courses are no longer in My courses.", tone: "amber" },
   refunded: { title: "Refunded", text: "This order was refunded in full. The courses are no longer in My courses.", tone: "neutral" },
-  reversed: { title: "Payment reversed", text: "PayPal reversed this payment, so its courses are no longer available. Contact us if this is unexpected.", tone: "red" },
+  reversed: { title: "Payment reversed", text: "{provider} reversed this payment, so its courses are no longer available. Contact us if this is unexpected.", tone: "red" },
   failed: { title: "Payment failed", text: "This payment did not go through and no money was taken.", tone: "red" },
   cancelled: { title: "Checkout cancelled", text: "This checkout was cancelled; nothing was charged.", tone: "neutral" },
   expired: { title: "Checkout expired", text: "This checkout expired before it was paid; nothing was charged.", tone: "neutral" },
@@ -45,7 +46,9 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
   const receipt = await findReceipt(getDb(), user.id, id);
   if (!receipt) notFound();
   const { order, items, payment, total } = receipt;
-  const headline = HEADLINES[order.status];
+  // The wording names the provider the buyer paid with.
+  const named = (text: string) => text.replaceAll("{provider}", PROVIDER_LABEL[order.provider]);
+  const headline = { ...HEADLINES[order.status], title: named(HEADLINES[order.status].title), text: named(HEADLINES[order.status].text) };
   const paid = order.status === "completed" || order.status === "partially_refunded";
   const settling = order.status === "pending" || order.status === "approved";
   const placed = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(order.createdAt);
@@ -93,11 +96,11 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
             <dd className="text-slate-900">{placed} UTC</dd>
           </div>
           <div>
-            <dt className="text-slate-600">PayPal order ID</dt>
+            <dt className="text-slate-600">{PROVIDER_LABEL[order.provider]} {order.provider === "stripe" ? "session" : "order"} ID</dt>
             <dd className="font-mono text-slate-900">{order.providerOrderId ?? "—"}</dd>
           </div>
           <div>
-            <dt className="text-slate-600">PayPal transaction ID</dt>
+            <dt className="text-slate-600">{PROVIDER_LABEL[order.provider]} transaction ID</dt>
             <dd className="font-mono text-slate-900">{payment?.providerCaptureId ?? "—"}</dd>
           </div>
           {payment && amountLabel[payment.status] && (

@@ -7,7 +7,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { formFields, malformed, type FormState } from "@/lib/forms";
 import { checkOrderNow } from "@/lib/payments/reconcile";
 import { requestRefund } from "@/lib/payments/refunds";
-import { paymentDeps } from "@/lib/payments/runtime";
+import { depsForOrder } from "@/lib/payments/runtime";
 
 const refundFields = {
   orderId: z.uuid(),
@@ -29,7 +29,9 @@ export async function refundAction(_prev: FormState, formData: FormData): Promis
     return choose ? { ok: false, message: choose.message } : malformed;
   }
   const input = parsed.data;
-  const result = await requestRefund(await paymentDeps(), {
+  const deps = await depsForOrder(parsed.data.orderId);
+  if (!deps) return { ok: false, message: "This order cannot be refunded here: its payment provider is not configured." };
+  const result = await requestRefund(deps, {
     orderId: input.orderId,
     courseIds: input.scope === "all" ? "all" : input.courseIds,
     actorId: admin.id,
@@ -46,12 +48,14 @@ export async function refundAction(_prev: FormState, formData: FormData): Promis
 
 const orderInput = z.object({ orderId: z.uuid() });
 
-/** "Check with PayPal": this order reconciled now, with what was found. */
-export async function checkWithPayPalAction(_prev: FormState, formData: FormData): Promise<FormState> {
+/** "Check with PayPal" (or Stripe): this order reconciled now with its provider, with what was found. */
+export async function checkWithProviderAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const admin = await requireAdmin();
   const parsed = orderInput.safeParse(formFields(formData));
   if (!parsed.success) return malformed;
-  const checked = await checkOrderNow(await paymentDeps(), parsed.data.orderId, admin.id);
+  const deps = await depsForOrder(parsed.data.orderId);
+  if (!deps) return { ok: false, message: "This order does not exist, or its payment provider is not configured." };
+  const checked = await checkOrderNow(deps, parsed.data.orderId, admin.id);
   revalidatePath(`/admin/transactions/${parsed.data.orderId}`);
   if (!checked.ok) return { ok: false, message: checked.message };
   const { from, to, note } = checked.result;

@@ -15,7 +15,8 @@ import { findTransaction, type RawEvent } from "@/lib/admin/transaction-detail";
 import { tabOf } from "@/lib/admin/transactions";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
-import { checkWithPayPalAction, refundAction } from "./actions";
+import { PROVIDER_LABEL } from "@/lib/payments/providers";
+import { checkWithProviderAction, refundAction } from "./actions";
 import { isUuid } from "@/lib/uuid";
 
 export const metadata: Metadata = { title: "Transaction" };
@@ -29,6 +30,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
   const detail = await findTransaction(getDb(), id);
   if (!detail) notFound();
   const { order, buyer, items, payment, refunds, timeline, events } = detail;
+  const who = PROVIDER_LABEL[order.provider];
   const refundable = items.filter((i) => i.refund === null);
 
   return (
@@ -56,11 +58,11 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
             <Fact term="Our order id" mono>{order.id}</Fact>
             <Fact term="Created"><DateTime value={order.createdAt} /></Fact>
-            <Fact term="PayPal order id" mono>{order.providerOrderId ?? "—"}</Fact>
+            <Fact term={`${who} ${order.provider === "stripe" ? "session" : "order"} id`} mono>{order.providerOrderId ?? "—"}</Fact>
             <Fact term="Closed">{order.closedAt ? <DateTime value={order.closedAt} /> : "—"}</Fact>
-            <Fact term="PayPal capture id" mono>{payment?.providerCaptureId ?? "—"}</Fact>
+            <Fact term={`${who} ${order.provider === "stripe" ? "payment intent" : "capture"} id`} mono>{payment?.providerCaptureId ?? "—"}</Fact>
             <Fact term="Capture status">{payment ? `${payment.status.replace("_", " ")}${payment.statusReason ? ` (${payment.statusReason})` : ""}` : "—"}</Fact>
-            <Fact term="PayPal payer id" mono>{detail.payerId ?? "—"}</Fact>
+            {order.provider === "paypal" && <Fact term="PayPal payer id" mono>{detail.payerId ?? "—"}</Fact>}
             <Fact term="Fee / net">
               {payment?.feeMinor != null && payment.netMinor != null
                 ? `${formatMoney({ minor: payment.feeMinor, currency: detail.total.currency })} / ${formatMoney({ minor: payment.netMinor, currency: detail.total.currency })}`
@@ -131,7 +133,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                     {r.reason && <span className="text-slate-600"> — {r.reason}</span>}
                   </span>
                   <span className="text-slate-600">
-                    {r.requestedBy ? `by ${r.requestedBy}` : "at PayPal"} · <DateTime value={r.createdAt} />
+                    {r.requestedBy ? `by ${r.requestedBy}` : `at ${who}`} · <DateTime value={r.createdAt} />
                   </span>
                 </li>
               ))}
@@ -139,12 +141,12 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           )}
         </Section>
 
-        <Section title="Check with PayPal">
+        <Section title={`Check with ${who}`}>
           <p className="mb-4 text-sm text-slate-600">
-            Asks PayPal for this order&apos;s current state and applies anything we missed (a capture, a refund, a reversal) — the same repair the
+            Asks {who} for this order&apos;s current state and applies anything we missed (a capture, a refund, a reversal) — the same repair the
             reconciliation sweep runs every few minutes.
           </p>
-          <ActionButton action={checkWithPayPalAction} fields={{ orderId: order.id }} label="Check with PayPal" pendingLabel="Asking PayPal…" variant="secondary" />
+          <ActionButton action={checkWithProviderAction} fields={{ orderId: order.id }} label={`Check with ${who}`} pendingLabel={`Asking ${who}…`} variant="secondary" />
         </Section>
       </div>
 
@@ -161,9 +163,9 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
 
       <section aria-labelledby="raw-heading" className="space-y-4">
         <h2 id="raw-heading" className="text-xl font-semibold text-slate-900">
-          Raw PayPal variables <span className="text-sm font-normal text-slate-600">({events.length} {events.length === 1 ? "message" : "messages"}, oldest first)</span>
+          Raw {who} variables <span className="text-sm font-normal text-slate-600">({events.length} {events.length === 1 ? "message" : "messages"}, oldest first)</span>
         </h2>
-        {events.length === 0 && <p className="text-sm text-slate-600">PayPal has sent nothing about this order yet.</p>}
+        {events.length === 0 && <p className="text-sm text-slate-600">{who} has sent nothing about this order yet.</p>}
         {events.map((event, index) => (
           <details key={event.id} open={index === events.length - 1} className="rounded-xl border border-slate-200 bg-white">
             <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-4 py-3 text-sm">

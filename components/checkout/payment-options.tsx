@@ -1,0 +1,22 @@
+import { Alert } from "@/components/ui/alert";
+import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
+import type { ProviderName } from "@/lib/payments/types";
+import { CardPayment } from "./card-payment";
+import { PayPalPayment } from "./paypal-payment";
+
+type Selection = { kind: "cart"; currency: string } | { kind: "course"; courseId: string };
+
+/**
+ * The ways to pay for one selection: every provider that is enabled and takes its currency (PayPal's buttons, then
+ * "Pay by card" through Stripe). With one provider the buyer sees just that one. `offered` comes from
+ * offeredProviders(), which the page also uses for its wording.
+ */
+export function PaymentOptions({ selection, currency, offered }: { selection: Selection; currency: string; offered: readonly ProviderName[] }) {
+  if (offered.length === 0) return <Alert tone="warning">{CHECKOUT_MESSAGES.paymentsUnavailable}</Alert>;
+  return (
+    <div className="space-y-3">
+      {offered.includes("paypal") && <PayPalPayment selection={selection} currency={currency} />}
+      {offered.includes("stripe") && <CardPayment selection={selection} />}
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The money path through Stripe: the same checkout, fulfil(), refunds, notifications and reconciliation as PayPal's,
+ * against the local Stripe emulator through the official SDK, on both engines.
+ */
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { enrollments, orders, paymentEvents, payments } from "@/db/schema";
+import { signature } from "@/emulators/stripe";
+import { addToCart } from "@/lib/cart";
+import { testEngines } from "@/lib/testing/db";
+import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { useStripe } from "@/lib/testing/stripe";
+import { cancelCheckout, captureCheckout, startCheckout } from "./checkout";
+import { checkInvariants } from "./invariants";
+import { receiveWebhook } from "./notifications";
+import { reconcile } from "./reconcile";
+import { requestRefund } from "./refunds";
+
+const returnUrls = () => ({ success: "http://store.test/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}", cancel: "http://store.test/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}" });
+
+for (const engine of testEngines()) {
+  describe(`checkout with Stripe on ${engine}`, () => {
+    const h = useStripe(engine);
+
+    async function checkout(priceMinor = 4900, currency = "USD") {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([makeUser(h.db), makeCourse(h.db, { priceMinor, currency })]);
+      const started = await startCheckout(deps, user.id, { kind: "course", courseId: course.id }, { returnUrls });
+      if (!started.ok) throw new Error(started.message);
+      return { deps, user, course, ...started };
+    }
+    const orderOf = async (id: string) => (await h.db.select().from(orders).where(eq(orders.id, id)))[0]!;
+    const activeCourses = async (userId: string) =>
+      (await h.db.select().from(enrollments).where(and(eq(enrollments.userId, userId), eq(enrollments.status, "active")))).map((e) => e.courseId).sort();
+
+    it("prices a Checkout Session from the database, then fulfils once whether the return URL or the webhook comes first", async () => {
+      const c = await checkout(4800, "JPY");
+      const session = await h.emulator.control.session(c.providerOrderId);
+      expect(session).toMatchObject({ client_reference_id: c.orderId, metadata: { order_id: c.orderId }, amount_total: 4800, currency: "jpy", success_url: returnUrls().success });
+      expect(c.approvalUrl).toBe(`${h.emulator.url}/c/pay/${c.providerOrderId}`);
+      expect(await captureCheckout(c.deps, c.user.id, c.providerOrderId)).toMatchObject({ ok: false }); // not paid yet
+
+      expect(await h.emulator.control.pay(c.providerOrderId, { card: "4242424242424242" })).toEqual({ ok: true });
+      const [viaReturn, again] = await Promise.all([captureCheckout(c.deps, c.user.id, c.providerOrderId), captureCheckout(c.deps, c.user.id, c.providerOrderId)]);
+      expect(viaReturn).toEqual({ ok: true, orderId: c.orderId, status: "completed" });
+      expect(again).toMatchObject({ ok: true, status: "completed" });
+      await h.settle();
+      expect((await orderOf(c.orderId)).status).toBe("completed");
+      expect(await h.db.select().from(payments).where(eq(payments.orderId, c.orderId))).toHaveLength(1);
+      expect(await activeCourses(c.user.id)).toEqual([c.course.id]);
+      // Every Stripe answer and notification was kept raw.
+      const events = await h.db.select().from(paymentEvents).where(eq(paymentEvents.orderId, c.orderId));
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["checkout.sessions.create", "checkout.sessions.retrieve"]));
+      expect(await checkInvariants(h.db)).toEqual([]);
+    });
+
+    it("a declined card charges nothing and the buyer can pay with another card", async () => {
+      const c = await checkout();
+      expect(await h.emulator.control.pay(c.providerOrderId, { card: "4000000000000002" })).toMatchObject({ ok: false, message: "Your card was declined." });
+      expect(await captureCheckout(c.deps, c.user.id, c.providerOrderId)).toMatchObject({ ok: false });
+      expect((await orderOf(c.orderId)).status).not.toBe("completed");
+      await h.emulator.control.pay(c.providerOrderId, { card: "4242424242424242" });
+      await h.settle(); // the webhook alone completes it: the buyer closed the tab
+      expect((await orderOf(c.orderId)).status).toBe("completed");
+    });
+
+    it("a delayed bank payment is pending, grants nothing, then completes on Stripe's webhook (or fails)", async () => {
+      const good = await checkout();
+      await h.emulator.control.pay(good.providerOrderId, { bankAccount: "000123456789" });
+      expect(await captureCheckout(good.deps, good.user.id, good.providerOrderId)).toMatchObject({ ok: true, status: "pending" });
+      expect(await activeCourses(good.user.id)).toEqual([]);
+      await h.emulator.control.settle(good.providerOrderId);
+      await h.settle();
+      expect((await orderOf(good.orderId)).status).toBe("completed");
+      expect(await activeCourses(good.user.id)).toEqual([good.course.id]);
+
+      const bad = await checkout();
+      await h.emulator.control.pay(bad.providerOrderId, { bankAccount: "000111111113" });
+      await h.settle();
+      expect((await orderOf(bad.orderId)).status).toBe("pending");
+      await h.emulator.control.settle(bad.providerOrderId);
+      await h.settle();
+      expect((await orderOf(bad.orderId)).status).toBe("failed");
+      expect(await activeCourses(bad.user.id)).toEqual([]);
+    });
+
+    it("refunds one course of two through Stripe (the buyer loses that one only), and a refund made in Stripe's dashboard", async () => {
+      const deps = h.instance();
+      const [user, admin, a, b] = await Promise.all([makeUser(h.db), makeUser(h.db, { role: "admin" }), makeCourse(h.db, { priceMinor: 4900 }), makeCourse(h.db, { priceMinor: 7900 })]);
+      await addToCart(h.db, user.id, a.id);
+      await addToCart(h.db, user.id, b.id);
+      const started = await startCheckout(deps, user.id, { kind: "cart", currency: "USD" }, { returnUrls });
+      if (!started.ok) throw new Error(started.message);
+      await h.emulator.control.pay(started.providerOrderId);
+      await captureCheckout(deps, user.id, started.providerOrderId);
+      const refunded = await requestRefund(deps, { orderId: started.orderId, courseIds: [b.id], actorId: admin.id, confirmedAmount: "79.00" });
+      expect(refunded).toMatchObject({ ok: true, status: "completed" });
+      await h.settle();
+      expect(await activeCourses(user.id)).toEqual([a.id]);
+      expect((await orderOf(started.orderId)).status).toBe("partially_refunded");
+
+      const capture = (await h.db.select().from(payments).where(eq(payments.orderId, started.orderId)))[0]!;
+      const intent = await h.emulator.control.session(started.providerOrderId);
+      const charge = ((intent.payment_intent as { latest_charge: { id: string } }).latest_charge).id;
+      expect(capture.providerCaptureId).toBe((intent.payment_intent as { id: string }).id);
+      await h.emulator.control.refundFromDashboard(charge, 4900);
+      await h.settle();
+      expect(await activeCourses(user.id)).toEqual([]);
+      expect((await orderOf(started.orderId)).status).toBe("refunded");
+      expect(await checkInvariants(h.db)).toEqual([]);
+    });
+
+    it("a dispute revokes the order's courses and flags it", async () => {
+      const c = await checkout();
+      await h.emulator.control.pay(c.providerOrderId);
+      await h.settle();
+      const session = await h.emulator.control.session(c.providerOrderId);
+      await h.emulator.control.dispute(((session.payment_intent as { latest_charge: { id: string } }).latest_charge).id);
+      await h.settle();
+      const order = await orderOf(c.orderId);
+      expect(order.status).toBe("reversed");
+      expect(order.attentionReason).toMatch(/Stripe reversed this payment/);
+      expect(await activeCourses(c.user.id)).toEqual([]);
+    });
+
+    it("going back from Stripe expires the session and cancels the order; the page cannot be paid afterwards", async () => {
+      const c = await checkout();
+      expect(await cancelCheckout(c.deps, c.user.id, c.providerOrderId)).toBe(true);
+      expect((await orderOf(c.orderId)).status).toBe("cancelled");
+      expect(await h.emulator.control.pay(c.providerOrderId)).toMatchObject({ ok: false });
+    });
+
+    it("reconciliation finds a paid session whose return and webhooks were lost", async () => {
+      const c = await checkout();
+      await h.emulator.control.setDeliveryPolicy({ drop: 1 });
+      await h.emulator.control.pay(c.providerOrderId);
+      await h.settle();
+      await h.emulator.control.setDeliveryPolicy({ drop: 0 });
+      expect((await orderOf(c.orderId)).status).toBe("created");
+      const report = await reconcile(c.deps, { minAgeMs: 0 });
+      expect(report.changed).toEqual(expect.arrayContaining([expect.objectContaining({ orderId: c.orderId, from: "created", to: "completed" })]));
+      expect(await activeCourses(c.user.id)).toEqual([c.course.id]);
+    });
+
+    it("refuses forged, replayed and re-serialised webhooks, storing nothing; ignores unknown event types and other stores' sessions", async () => {
+      const deps = h.instance();
+      const stored = async () => (await h.db.select().from(paymentEvents).where(eq(paymentEvents.source, "webhook"))).length;
+      const before = await stored();
+      const event = JSON.stringify({ id: "evt_forged", object: "event", type: "checkout.session.completed", api_version: "2026-10-28.endive", created: 1, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: { id: "cs_test_a1notours", object: "checkout.session" } } });
+      const now = Math.floor(Date.now() / 1000);
+      const send = (body: string, header: string) => receiveWebhook(deps, new Headers({ "stripe-signature": header }), Buffer.from(body));
+      expect((await send(event, signature("whsec_wrong", event, now))).status).toBe(400);
+      expect((await send(event, signature(h.emulator.webhookSecret, event, now - 3600))).status).toBe(400);
+      const signed = signature(h.emulator.webhookSecret, event, now);
+      expect((await send(JSON.stringify(JSON.parse(event), null, 1), signed)).status).toBe(400);
+      expect((await receiveWebhook(deps, new Headers(), Buffer.from(event))).status).toBe(400);
+      expect(await stored()).toBe(before);
+
+      // Genuinely signed, but about a session that is not ours, or of a type we do not handle: recorded, nothing else.
+      expect(await send(event, signed)).toMatchObject({ status: 200, body: { outcome: "ignored: unknown order" } });
+      const unknown = event.replace("checkout.session.completed", "customer.created").replace("evt_forged", "evt_unknown");
+      expect(await send(unknown, signature(h.emulator.webhookSecret, unknown, now))).toMatchObject({ status: 200, body: { outcome: "ignored: unhandled event type customer.created" } });
+      expect(await stored()).toBe(before + 2);
+    });
+  });
+}
