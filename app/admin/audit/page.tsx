@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { AdminTable } from "@/components/admin/admin-table";
 import { DateTime } from "@/components/admin/date-time";
+import { Pager } from "@/components/admin/pager";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { actionLabel, detailLines } from "@/lib/admin/audit-format";
@@ -84,22 +85,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
         </AdminTable>
       )}
 
-      {(before || next) && (
-        <nav aria-label="Pages" className="flex justify-between gap-4">
-          {before ? (
-            <ButtonLink href="/admin/audit" variant="secondary">
-              ← Newest entries
-            </ButtonLink>
-          ) : (
-            <span />
-          )}
-          {next && (
-            <ButtonLink href={olderHref(next)} variant="secondary">
-              Older entries →
-            </ButtonLink>
-          )}
-        </nav>
-      )}
+      <Pager newest={before ? "/admin/audit" : null} older={next ? olderHref(next) : null} noun="entries" />
     </div>
   );
 }

@@ -5,8 +5,8 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { AdminTable } from "@/components/admin/admin-table";
 import { DateTime } from "@/components/admin/date-time";
+import { Pager } from "@/components/admin/pager";
 import { Badge } from "@/components/ui/badge";
-import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { IPN_STATES, listIpnInbox, type IpnState } from "@/lib/admin/ipn-inbox";
 import { requireAdmin } from "@/lib/auth/session";
@@ -122,22 +122,7 @@ export default async function IpnInboxPage({ searchParams }: { searchParams: Sea
         </AdminTable>
       )}
 
-      {(before || next) && (
-        <nav aria-label="Pages" className="flex justify-between gap-4">
-          {before ? (
-            <ButtonLink href={href({ state })} variant="secondary">
-              ← Newest messages
-            </ButtonLink>
-          ) : (
-            <span />
-          )}
-          {next && (
-            <ButtonLink href={href({ state, before: next })} variant="secondary">
-              Older messages →
-            </ButtonLink>
-          )}
-        </nav>
-      )}
+      <Pager newest={before ? href({ state }) : null} older={next ? href({ state, before: next }) : null} noun="messages" />
     </div>
   );
 }

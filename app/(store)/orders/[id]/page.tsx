@@ -89,7 +89,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
         <dl className="mt-8 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
           <div>
             <dt className="text-slate-600">Order number</dt>
-            <dd className="font-mono text-slate-900">{order.id}</dd>
+            <dd className="break-all font-mono text-slate-900">{order.id}</dd>
           </div>
           <div>
             <dt className="text-slate-600">Placed</dt>
@@ -97,11 +97,11 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           </div>
           <div>
             <dt className="text-slate-600">{PROVIDER_LABEL[order.provider]} {order.provider === "stripe" ? "session" : "order"} ID</dt>
-            <dd className="font-mono text-slate-900">{order.providerOrderId ?? "—"}</dd>
+            <dd className="break-all font-mono text-slate-900">{order.providerOrderId ?? "—"}</dd>
           </div>
           <div>
             <dt className="text-slate-600">{PROVIDER_LABEL[order.provider]} transaction ID</dt>
-            <dd className="font-mono text-slate-900">{payment?.providerCaptureId ?? "—"}</dd>
+            <dd className="break-all font-mono text-slate-900">{payment?.providerCaptureId ?? "—"}</dd>
           </div>
           {payment && amountLabel[payment.status] && (
             <div>
