@@ -21,7 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </main>
         <footer className="border-t border-slate-200 bg-white print:hidden">
           <div className="mx-auto max-w-6xl px-4 py-6 text-xs text-slate-600 sm:px-6">
-            Coursepay — open-source course storefront. Payments are processed by PayPal; we never see card details.
+            Coursepay — open-source course storefront. Payments are processed by PayPal and Stripe; we never see card details.
           </div>
         </footer>
       </body>

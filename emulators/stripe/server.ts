@@ -175,6 +175,16 @@ export class StripeEmulator {
     if (method === "POST" && path === "/v1/refunds") return json(renderRefund(this.state.createRefund(rest, idempotencyKey)));
     if (method === "GET" && path === "/v1/refunds") return json(this.state.listRefunds(rest));
     if ((m = /^\/v1\/refunds\/([^/]+)$/.exec(path)) && method === "GET") return json(renderRefund(this.state.refund(m[1]!)));
+    if (method === "GET" && path === "/v1/disputes") {
+      const pi = typeof params.payment_intent === "string" ? params.payment_intent : undefined;
+      const all = [...this.state.disputes.values()].filter((d) => !pi || d.paymentIntent === pi).reverse();
+      return json({ object: "list", data: all.slice(0, 100).map(renderDispute), has_more: all.length > 100, url: "/v1/disputes" });
+    }
+    if ((m = /^\/v1\/disputes\/([^/]+)$/.exec(path)) && method === "GET") {
+      const dispute = this.state.disputes.get(m[1]!);
+      if (!dispute) throw missing("dispute", m[1]!);
+      return json(renderDispute(dispute));
+    }
     if (method === "GET" && path === "/v1/events") {
       const type = typeof params.type === "string" ? params.type : undefined;
       const all = this.events.all.filter((e) => !type || e.type === type);

@@ -73,8 +73,18 @@ export class StripeProvider implements PaymentProvider {
         sdk.checkout.sessions.retrieve(input.providerOrderId, { expand: ["payment_intent.latest_charge"] }),
       );
       const intent = typeof session.payment_intent === "object" ? session.payment_intent : null;
-      const capture = intent ? captureFacts(session, intent) : null;
+      let capture = intent ? captureFacts(session, intent) : null;
       const refunds = intent && capture ? await this.refundsOf(intent.id, input.orderId ?? null) : [];
+      // A chargeback is part of the truth: disputes not won count as the reversal that ends the order (last).
+      const charge = intent && typeof intent.latest_charge === "object" ? intent.latest_charge : null;
+      if (capture && charge?.disputed) {
+        const disputes = await this.client.call("disputes.list", input.orderId ?? null, (sdk) => sdk.disputes.list({ payment_intent: intent!.id, limit: 10 }));
+        const lost = disputes.data.filter((d) => d.status !== "won").map((d) => disputeFacts(d, intent!.id));
+        if (lost.length) {
+          capture = { ...capture, reason: "CHARGEBACK" };
+          refunds.push(...lost);
+        }
+      }
       const status = session.status === "expired" ? "VOIDED" : session.status === "complete" ? (capture ? "COMPLETED" : "APPROVED") : "CREATED";
       return { providerOrderId: session.id, status, orderId: session.client_reference_id, capture, refunds };
     });
@@ -190,6 +200,11 @@ function captureFacts(session: Stripe.Checkout.Session, intent: Stripe.PaymentIn
   };
 }
 
+/** A dispute as the refund-like reversal it is for the order (the money went back to the buyer's bank). */
+function disputeFacts(dispute: Stripe.Dispute, paymentIntent: string): RefundFacts {
+  return { provider: "stripe", refundId: dispute.id, captureId: paymentIntent, status: "COMPLETED", amount: fromStripe(dispute.amount, dispute.currency), ourRefundId: null, raw: dispute };
+}
+
 const CAPTURE_CHANGES = new Set(["checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed"]);
 
 /**
@@ -218,11 +233,7 @@ export function interpretEvent(event: Stripe.Event): Notification {
     const pi = typeof dispute.payment_intent === "string" ? dispute.payment_intent : dispute.payment_intent?.id;
     if (!pi) return { kind: "ignored", reason: "dispute names no payment" };
     // A chargeback takes the money back like PayPal's reversal: the courses go, the order is flagged.
-    return {
-      kind: "refund",
-      reversal: true,
-      facts: { provider: "stripe", refundId: dispute.id, captureId: pi, status: "COMPLETED", amount: fromStripe(dispute.amount, dispute.currency), ourRefundId: null, raw: dispute },
-    };
+    return { kind: "refund", reversal: true, facts: disputeFacts(dispute, pi) };
   }
   if (event.type === "charge.dispute.closed") {
     const dispute = event.data.object as Stripe.Dispute;

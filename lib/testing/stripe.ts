@@ -16,20 +16,24 @@ import { useTestDb, type Engine } from "./db";
 export type StripeHarness = {
   readonly db: Db;
   readonly emulator: RunningStripeEmulator;
-  /** One "app instance" talking to the emulator. */
-  instance(): StripeDeps;
+  /** One "app instance" talking to the emulator, over `db` (another pool of the same database is another instance). */
+  instance(db?: Db): StripeDeps;
+  /** Which instances handle incoming webhooks (round-robin). Defaults to a fresh instance. */
+  receiveWith(...instances: StripeDeps[]): void;
   /** Waits until every webhook delivery has been handled. */
   settle(): Promise<void>;
   readonly received: { status: number; body: string }[];
 };
 
-export function useStripe(engine: Engine): StripeHarness {
-  const t = useTestDb(engine);
+/** `shared`: use another harness's database (the chaos test runs PayPal and Stripe against one PostgreSQL). */
+export function useStripe(engine: Engine, shared?: { readonly db: Db }): StripeHarness {
+  const t = shared ?? useTestDb(engine);
   let emulator: RunningStripeEmulator | undefined;
   let receiver: Server | undefined;
   const received: StripeHarness["received"] = [];
   const inFlight = new Set<Promise<unknown>>();
-  let deps: StripeDeps | undefined;
+  let receivers: StripeDeps[] = [];
+  let turn = 0;
 
   const harness: StripeHarness = {
     get db() {
@@ -39,9 +43,12 @@ export function useStripe(engine: Engine): StripeHarness {
       if (!emulator) throw new Error("emulator not started");
       return emulator;
     },
-    instance() {
+    instance(db = t.db) {
       const env = stripeEnvironment({ STRIPE_ENV: "local", STRIPE_EMULATOR_PORT: String(harness.emulator.port) });
-      return createStripeDeps(env, t.db);
+      return createStripeDeps(env, db);
+    },
+    receiveWith(...instances) {
+      receivers = instances;
     },
     async settle() {
       await harness.emulator.control.flush();
@@ -56,7 +63,8 @@ export function useStripe(engine: Engine): StripeHarness {
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         const headers = new Headers(Object.entries(request.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
-        deps ??= harness.instance();
+        if (!receivers.length) receivers = [harness.instance()];
+        const deps = receivers[turn++ % receivers.length]!;
         const job = receiveWebhook(deps, headers, Buffer.concat(chunks)).then((result) => {
           received.push({ status: result.status, body: JSON.stringify(result.body) });
           response.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
