@@ -184,6 +184,13 @@ test.describe.serial("admin dashboard", () => {
     await page.getByRole("button", { name: "Test connection" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Connected" })).toBeVisible();
     await expectAccessible(page);
+
+    // Stripe, configured from the environment: the key shows its last four characters only, and the test reaches it.
+    const stripe = page.getByRole("region", { name: "Stripe (cards)" });
+    await expect(stripe).toContainText("set, ends with …_e2e");
+    await expect(stripe).toContainText("USD, EUR");
+    await stripe.getByRole("button", { name: "Test Stripe connection" }).click();
+    await expect(stripe.getByRole("status")).toHaveText("Connected: the local Stripe emulator accepted this secret key.");
   });
 
   test("an admin creates a course: a taken slug is refused, then it is on sale in the store", async ({ page }) => {

@@ -6,6 +6,7 @@ import type { AdminAction } from "@/lib/audit";
 const ACTION_LABELS: Record<AdminAction, string> = {
   "settings.payments.updated": "Payment settings changed",
   "settings.payments.tested": "Payment settings tested",
+  "settings.stripe.tested": "Stripe connection tested",
   "course.created": "Course created",
   "course.updated": "Course changed",
   "refund.requested": "Refund requested",

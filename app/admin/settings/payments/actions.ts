@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { requireAdmin } from "@/lib/auth/session";
 import { formFields, invalid, type FormState } from "@/lib/forms";
 import { paymentSettingsInput, savePaymentSettings, testPayPalConnection } from "@/lib/settings/payments";
+import { testStripeConnection } from "@/lib/settings/stripe";
 
 /**
  * The payment settings form: `intent=test` asks PayPal whether the credentials work, anything else saves.
@@ -28,4 +29,10 @@ export async function paymentSettingsAction(_prev: FormState, formData: FormData
   if (!saved.ok) return { ok: false, message: "Please correct the highlighted fields. Nothing was saved.", fieldErrors: saved.fieldErrors, values };
   revalidatePath("/admin/settings/payments");
   return { ok: true, message: saved.changed.length ? "Saved. Every app instance uses the new settings within a few seconds." : "Nothing to save: these are the settings in force." };
+}
+
+/** "Test Stripe connection": asks Stripe whether the configured secret key works. */
+export async function testStripeConnectionAction(_prev: FormState, _formData: FormData): Promise<FormState> {
+  const admin = await requireAdmin();
+  return testStripeConnection(getDb(), admin.id);
 }
