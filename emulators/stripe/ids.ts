@@ -11,4 +11,3 @@ export function newId(prefix: string, length = 24): string {
 }
 
 export const sessionId = () => newId("cs_test_a1", 56).replace("cs_test_a1_", "cs_test_a1");
-export const nowSeconds = (clockOffsetSeconds: number) => Math.floor(Date.now() / 1000) + clockOffsetSeconds;

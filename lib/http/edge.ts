@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { forwarded } from "./forwarded";
 
 /** Powerful browser features the store never uses; PayPal's buttons need none of them (payment stays allowed). */
-export const PERMISSIONS_POLICY = [
+const PERMISSIONS_POLICY = [
   "accelerometer=()",
   "ambient-light-sensor=()",
   "autoplay=()",
@@ -25,7 +25,7 @@ export const PERMISSIONS_POLICY = [
   "xr-spatial-tracking=()",
 ].join(", ");
 
-export const HSTS = "max-age=63072000; includeSubDomains";
+const HSTS = "max-age=63072000; includeSubDomains";
 
 /** Next.js action ids are hex digests; anything else cannot name an action. */
 const ACTION_ID = /^[0-9a-f]{16,128}$/i;

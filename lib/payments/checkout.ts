@@ -66,6 +66,9 @@ export async function startCheckout(deps: StartDeps, userId: string, selection: 
   const items = buying.map((c) => ({ courseId: c.id, title: c.title, price: money(c.priceMinor, c.currency) }));
   const total = sum(items.map((i) => i.price), asCurrency(currency));
 
+  // Providers whose page takes the money before we hear of it (Stripe) cannot be stopped at capture like PayPal:
+  // an earlier unpaid page for these courses (another tab) is made unpayable first, so only one can be paid.
+  if (provider.abandonOrder) await abandonEarlierCheckouts(deps, userId, items.map((i) => i.courseId));
   const order = { id: await insertOrder(db, userId, provider.name, total, items) };
 
   const result = await provider.createOrder({ orderId: order.id, total, items, requestId: `coursepay-${order.id}-create`, returnUrls: options.returnUrls?.(order.id) });
@@ -80,6 +83,16 @@ export async function startCheckout(deps: StartDeps, userId: string, selection: 
     .set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() })
     .where(eq(orders.id, order.id));
   return { ok: true, orderId: order.id, providerOrderId: result.value.providerOrderId, approvalUrl: result.value.approvalUrl, removed: removedTitles };
+}
+
+/** The buyer's still-unpaid checkouts with this provider for any of these courses, each cancelled as the buyer's "back" would. */
+async function abandonEarlierCheckouts(deps: StartDeps, userId: string, courseIds: string[]) {
+  const earlier = await deps.db
+    .selectDistinct({ providerOrderId: orders.providerOrderId })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(and(eq(orders.userId, userId), eq(orders.provider, deps.provider.name), eq(orders.status, "created"), inArray(orderItems.courseId, courseIds)));
+  for (const { providerOrderId } of earlier) if (providerOrderId) await cancelCheckout(deps, userId, providerOrderId);
 }
 
 /**

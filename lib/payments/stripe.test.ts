@@ -54,6 +54,18 @@ for (const engine of testEngines()) {
       expect(await checkInvariants(h.db)).toEqual([]);
     });
 
+    it("a second Pay by card for the same course (another tab) makes the first page unpayable, so it is paid once", async () => {
+      const first = await checkout();
+      const second = await startCheckout(first.deps, first.user.id, { kind: "course", courseId: first.course.id }, { returnUrls });
+      if (!second.ok) throw new Error(second.message);
+      expect(await h.emulator.control.pay(first.providerOrderId)).toMatchObject({ ok: false });
+      expect((await orderOf(first.orderId)).status).toBe("cancelled");
+      expect(await h.emulator.control.pay(second.providerOrderId)).toEqual({ ok: true });
+      await h.settle();
+      expect((await orderOf(second.orderId)).status).toBe("completed");
+      expect(await checkInvariants(h.db)).toEqual([]);
+    });
+
     it("a declined card charges nothing and the buyer can pay with another card", async () => {
       const c = await checkout();
       expect(await h.emulator.control.pay(c.providerOrderId, { card: "4000000000000002" })).toMatchObject({ ok: false, message: "Your card was declined." });
