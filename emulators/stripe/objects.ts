@@ -66,6 +66,7 @@ export type Refund = {
   status: "succeeded" | "pending" | "failed" | "canceled";
   reason: string | null;
   metadata: Record<string, string>;
+  paymentMethodType: Charge["paymentMethodType"];
 };
 
 export type Dispute = {
@@ -271,7 +272,11 @@ export function renderRefund(r: Refund): Json {
     currency: r.currency,
     customer: null,
     customer_account: null,
-    destination_details: null,
+    // Where the money went back: a card refund carries the acquirer's reference, a bank debit only its type.
+    destination_details:
+      r.paymentMethodType === "card"
+        ? { type: "card", card: { reference: `${r.id.slice(3, 26)}`, reference_status: "available", reference_type: "acquirer_reference_number", type: "refund" } }
+        : { type: "us_bank_account", us_bank_account: {} },
     metadata: r.metadata,
     payment_intent: r.paymentIntent,
     payment_method: `pm_${r.paymentIntent.slice(3)}`,

@@ -339,7 +339,7 @@ export class StripeState {
     }
     const reason = str(params.reason) ?? null;
     if (reason && !["duplicate", "fraudulent", "requested_by_customer"].includes(reason)) throw invalid("reason", "Invalid reason.");
-    const refund: Refund = { id: newId("re_3"), created: this.now(), amount, currency: charge.currency, charge: charge.id, paymentIntent: charge.paymentIntent, status: "succeeded", reason, metadata: metadataOf(params.metadata) };
+    const refund: Refund = { id: newId("re_3"), created: this.now(), amount, currency: charge.currency, charge: charge.id, paymentIntent: charge.paymentIntent, status: "succeeded", reason, metadata: metadataOf(params.metadata), paymentMethodType: charge.paymentMethodType };
     this.refunds.set(refund.id, refund);
     const previous = { amount_refunded: charge.amountRefunded, refunded: false };
     charge.amountRefunded += amount;

@@ -1,15 +1,18 @@
 /**
  * The Stripe emulator as the official `stripe` SDK sees it: keys, form encoding, idempotency, Checkout Sessions
  * paid on the hosted page with Stripe's test cards, refunds, disputes, and webhooks whose signatures the SDK's own
- * `webhooks.constructEvent` accepts. Objects are compared field by field with Stripe's samples (fixtures3.json).
+ * `webhooks.constructEvent` accepts. Every answer the SDK receives and every webhook delivered is validated against
+ * Stripe's OpenAPI component schemas (reference/openapi-subset.json), and objects are compared field by field with
+ * Stripe's samples (fixtures3.json).
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startStripeEmulator, type RunningStripeEmulator } from "./index";
+import { StripeConformance } from "./test-support/conformance";
 
 type Received = { headers: Record<string, string | string[] | undefined>; body: string };
 
@@ -21,6 +24,19 @@ describe("Stripe emulator", () => {
   let listener: Server;
   const received: Received[] = [];
   let answer = 200;
+  const conformance = new StripeConformance();
+  const violations: string[] = [];
+
+  /** The official SDK, with every answer it receives held to Stripe's schemas on the way in. */
+  const sdk = (key: string, maxNetworkRetries = 0) => {
+    const checked: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const where = `${init?.method ?? "GET"} ${new URL(String(input)).pathname} → ${response.status}`;
+      violations.push(...conformance.check(JSON.parse(await response.clone().text()), where));
+      return response;
+    };
+    return new Stripe(key, { host: "127.0.0.1", port: emulator.port, protocol: "http", telemetry: false, maxNetworkRetries, httpClient: Stripe.createFetchHttpClient(checked) });
+  };
 
   beforeAll(async () => {
     listener = createServer((req, res) => {
@@ -28,12 +44,13 @@ describe("Stripe emulator", () => {
       req.on("data", (c) => (body += c));
       req.on("end", () => {
         received.push({ headers: req.headers, body });
+        violations.push(...conformance.check(JSON.parse(body), `webhook ${req.headers["stripe-signature"] ? "delivery" : "unsigned"}`));
         res.writeHead(answer).end();
       });
     });
     await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
     emulator = await startStripeEmulator({ port: 0, webhookUrl: `http://127.0.0.1:${(listener.address() as AddressInfo).port}/webhook` });
-    stripe = new Stripe(emulator.secretKey, { host: "127.0.0.1", port: emulator.port, protocol: "http", telemetry: false, maxNetworkRetries: 0 });
+    stripe = sdk(emulator.secretKey);
   });
   afterAll(async () => {
     await emulator?.close();
@@ -44,7 +61,9 @@ describe("Stripe emulator", () => {
     await emulator.control.setDeliveryPolicy({ retryDelaysMs: [20, 50] });
     received.length = 0;
     answer = 200;
+    violations.length = 0;
   });
+  afterEach(() => expect(violations, "emulator answers that break Stripe's OpenAPI schemas").toEqual([]));
 
   const newSession = (overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}, options?: Stripe.RequestOptions) =>
     stripe.checkout.sessions.create(
@@ -76,7 +95,7 @@ describe("Stripe emulator", () => {
   };
 
   it("refuses a missing or wrong secret key with 401 in Stripe's shape", async () => {
-    const wrong = new Stripe("sk_test_wrong_key_1234", { host: "127.0.0.1", port: emulator.port, protocol: "http", telemetry: false, maxNetworkRetries: 0 });
+    const wrong = sdk("sk_test_wrong_key_1234");
     const error = await wrong.checkout.sessions.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     expect((error as Stripe.errors.StripeError).message).toMatch(/^Invalid API Key provided: sk_test_\**1234$/);
@@ -112,7 +131,8 @@ describe("Stripe emulator", () => {
     const first = await newSession({}, { idempotencyKey: "coursepay-order-1-session" });
     const replay = await newSession({}, { idempotencyKey: "coursepay-order-1-session" });
     expect(replay.id).toBe(first.id);
-    expect(replay.lastResponse.headers["idempotent-replayed"]).toBe("true");
+    // The SDK's fetch client hands back a Headers object where its Node client gives a plain record.
+    expect(new Headers(replay.lastResponse.headers as unknown as HeadersInit).get("idempotent-replayed")).toBe("true");
     const other = await newSession({ client_reference_id: "order-2" }, { idempotencyKey: "coursepay-order-1-session" }).catch((e: unknown) => e);
     expect(other).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
@@ -220,7 +240,7 @@ describe("Stripe emulator", () => {
   });
 
   it("emulated faults: a 500 before acting is retried by the SDK with the same key; a dropped answer after acting replays", async () => {
-    const retrying = new Stripe(emulator.secretKey, { host: "127.0.0.1", port: emulator.port, protocol: "http", telemetry: false, maxNetworkRetries: 2 });
+    const retrying = sdk(emulator.secretKey, 2);
     await emulator.control.fault({ path: "/v1/checkout/sessions", phase: "before", kind: "http500" });
     const session = await retrying.checkout.sessions.create({ mode: "payment", success_url: "http://store.test/ok", line_items: [{ price_data: { currency: "eur", unit_amount: 3900, product_data: { name: "Accessible Checkout" } } }] }, { idempotencyKey: "k-1" });
     await emulator.control.fault({ path: "/v1/checkout/sessions", phase: "after", kind: "drop" });
@@ -254,8 +274,29 @@ describe("Stripe emulator", () => {
         dispute: await emulator.control.dispute(charge),
       };
       const { lastResponse: _response, ...object } = ours[resource] as Record<string, unknown>;
+      violations.push(...conformance.check(object, `control ${resource}`));
       expect(keys(object)).toEqual(keys(fixtures[resource]!).filter((k) => !INCLUDABLE[resource]?.includes(k)));
       expect(object.object).toBe(fixtures[resource]!.object);
+    });
+  });
+
+  describe("Stripe's OpenAPI schemas", () => {
+    it("every schema taken from the document was exercised by the answers and deliveries above", () => {
+      expect([...conformance.covered.keys()]).toEqual(expect.arrayContaining(["charge", "checkout.session", "dispute", "error", "event", "payment_intent", "refund"]));
+    });
+
+    it("the check catches what Stripe would never send", () => {
+      const charge = structuredClone(fixtures.charge!) as Record<string, unknown>;
+      expect(conformance.check(charge)).toEqual([]);
+      const broken = { ...charge, amount: "49.00", currency: "USD", created: Date.now(), status: "paid", paid: undefined };
+      const problems = conformance.check(JSON.parse(JSON.stringify(broken))).join("\n");
+      for (const field of ["/amount must be integer", "/currency must match format", "/created must match format \"unix-time\"", "/status must be equal to one of the allowed values", "must have required property 'paid'"]) {
+        expect(problems).toContain(field);
+      }
+      expect(conformance.check({ error: { message: "no type" } })).toEqual([expect.stringContaining("must have required property 'type'")]);
+      expect(conformance.check({ object: "event", id: "evt_1", created: 1_700_000_000, livemode: false, pending_webhooks: 1, type: "charge.refunded", data: { object: { ...charge, object: "charge", refunded: "yes" } } })).toEqual([
+        expect.stringContaining("data.object (charge)/refunded must be boolean"),
+      ]);
     });
   });
 });
