@@ -27,7 +27,7 @@ export async function register() {
       const { startReconcileLoop } = await import("./lib/payments/reconcile");
       const { paymentDeps, stripeDeps } = await import("./lib/payments/runtime");
       startReconcileLoop(dbHandle(), paymentDeps, seconds * 1000);
-      if (stripeDeps()) startReconcileLoop(dbHandle(), async () => stripeDeps()!, seconds * 1000);
+      startReconcileLoop(dbHandle(), stripeDeps, seconds * 1000);
     }
   } catch (error) {
     stop([oneLine(error)]);

@@ -159,18 +159,19 @@ test.describe.serial("admin dashboard", () => {
   test("payment settings: a padded secret is refused, a saved secret is never shown again, and the connection test talks to PayPal", async ({ page }) => {
     await asAdmin(page);
     await visit(page, "/admin/settings/payments");
-    const sandbox = page.getByRole("group", { name: "Sandbox credentials" });
+    const paypal = page.getByRole("form", { name: "PayPal" });
+    const sandbox = paypal.getByRole("group", { name: "Sandbox credentials" });
     await sandbox.getByLabel("Client id").fill("AZsandboxClientId0001");
     await sandbox.getByLabel("Client secret").fill(" EKsandbox-secret-4f2a ");
-    await page.getByRole("button", { name: "Save settings" }).click();
+    await paypal.getByRole("button", { name: "Save settings" }).click();
     await expect(sandbox.getByText("The secret starts or ends with a space or line break.")).toBeVisible();
-    await expect(page.getByRole("alert").filter({ hasText: "Please correct the highlighted fields" })).toBeVisible();
+    await expect(paypal.getByRole("alert").filter({ hasText: "Please correct the highlighted fields" })).toBeVisible();
     await expectAccessible(page);
 
     await sandbox.getByLabel("Client id").fill("AZsandboxClientId0001");
     await sandbox.getByLabel("Client secret").fill("EKsandbox-secret-4f2a");
-    await page.getByRole("button", { name: "Save settings" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await paypal.getByRole("button", { name: "Save settings" }).click();
+    await expect(paypal.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
     const reloaded = await page.reload();
     const html = (await reloaded?.text()) ?? "";
@@ -178,19 +179,51 @@ test.describe.serial("admin dashboard", () => {
     await expect(sandbox.getByLabel("Client secret")).toHaveValue("");
     await expect(sandbox.getByText("Set, ends with …4f2a")).toBeVisible();
     await expect(sandbox.getByLabel("Client id")).toHaveValue("AZsandboxClientId0001");
-    await expect(page.getByRole("radio", { name: /Local emulator/ })).toBeChecked();
+    await expect(paypal.getByRole("radio", { name: /Local emulator/ })).toBeChecked();
 
     // The store still pays through the local emulator: the connection test asks it for a token.
-    await page.getByRole("button", { name: "Test connection" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Connected" })).toBeVisible();
+    await paypal.getByRole("button", { name: "Test connection" }).click();
+    await expect(paypal.getByRole("status").filter({ hasText: "Connected" })).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("Stripe settings: keys are checked and kept secret, the connection test reaches Stripe, and turning cards off takes “Pay by card” off the cart", async ({ page }) => {
+    await asAdmin(page);
+    await visit(page, "/admin/settings/payments");
+    const stripe = page.getByRole("form", { name: "Stripe (cards)" });
+    // Set from the environment (playwright.config.ts): the key shows its last four characters only.
+    await expect(stripe.getByRole("radio", { name: /Local emulator/ })).toBeChecked();
+    await expect(stripe.getByRole("checkbox", { name: "USD" })).toBeChecked();
+    await expect(stripe.getByRole("checkbox", { name: "JPY" })).not.toBeChecked();
+    await stripe.getByRole("button", { name: "Test connection" }).click();
+    await expect(stripe.getByRole("status")).toHaveText("Connected: the local Stripe emulator accepted this secret key. (Testing does not save it.)");
+
+    const live = stripe.getByRole("group", { name: "Live keys" });
+    await stripe.getByRole("radio", { name: /Live/ }).check();
+    await live.getByLabel("Secret key").fill("pk_live_publishable_key");
+    await stripe.getByRole("button", { name: "Save settings" }).click();
+    await expect(live.getByText("A live secret key starts with sk_live_")).toBeVisible();
+    await expect(live.getByLabel("Secret key")).toHaveValue(""); // never sent back, even refused
     await expectAccessible(page);
 
-    // Stripe, configured from the environment: the key shows its last four characters only, and the test reaches it.
-    const stripe = page.getByRole("region", { name: "Stripe (cards)" });
-    await expect(stripe).toContainText("set, ends with …_e2e");
-    await expect(stripe).toContainText("USD, EUR");
-    await stripe.getByRole("button", { name: "Test Stripe connection" }).click();
-    await expect(stripe.getByRole("status")).toHaveText("Connected: the local Stripe emulator accepted this secret key.");
+    // Turn card payments off: the cart no longer offers them; on again, it does.
+    await visit(page, "/admin/settings/payments");
+    await stripe.getByRole("checkbox", { name: "Accept card payments with Stripe" }).uncheck();
+    await stripe.getByRole("button", { name: "Save settings" }).click();
+    await expect(stripe.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(page.getByText(/Stripe settings last saved/)).toBeVisible();
+    await addToCart(page, WEBHOOKS.slug);
+    await visit(page, "/cart");
+    await expect(page.getByRole("group", { name: WEBHOOKS.title })).toBeVisible();
+    await expect(page.getByRole("button", { name: /Pay by card/ })).toHaveCount(0);
+    await visit(page, "/admin/settings/payments");
+    await stripe.getByRole("checkbox", { name: "Accept card payments with Stripe" }).check();
+    await stripe.getByRole("button", { name: "Save settings" }).click();
+    await expect(stripe.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await visit(page, "/cart");
+    await expect(page.getByRole("button", { name: /Pay by card/ })).toBeVisible();
+    await page.getByRole("button", { name: /^Remove/ }).click();
+    await expect(page.getByText("Your cart is empty")).toBeVisible();
   });
 
   test("an admin creates a course: a taken slug is refused, then it is on sale in the store", async ({ page }) => {

@@ -4,13 +4,15 @@ import type { AdminAction } from "@/lib/audit";
 
 // A Record over the union: adding an action without a label fails to compile.
 const ACTION_LABELS: Record<AdminAction, string> = {
-  "settings.payments.updated": "Payment settings changed",
-  "settings.payments.tested": "Payment settings tested",
+  // The "settings.payments.*" names predate Stripe and are kept as stored; they are PayPal's.
+  "settings.payments.updated": "PayPal settings changed",
+  "settings.payments.tested": "PayPal connection tested",
+  "settings.stripe.updated": "Stripe settings changed",
   "settings.stripe.tested": "Stripe connection tested",
   "course.created": "Course created",
   "course.updated": "Course changed",
   "refund.requested": "Refund requested",
-  "order.reconciled": "Checked with PayPal",
+  "order.reconciled": "Checked with the provider",
 };
 
 /** The label of a stored action; an action this version does not know (an older or newer one) shows as stored. */

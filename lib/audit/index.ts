@@ -6,6 +6,7 @@ import { adminAuditLog, users, type AdminAuditEntry } from "@/db/schema";
 export type AdminAction =
   | "settings.payments.updated"
   | "settings.payments.tested"
+  | "settings.stripe.updated"
   | "settings.stripe.tested"
   | "course.created"
   | "course.updated"

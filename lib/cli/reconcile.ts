@@ -12,7 +12,7 @@ async function main() {
   const minAgeMs = flag > 0 ? Number(process.argv[flag + 1]) * 1000 : undefined;
   const handle = await openDatabase();
   let errors = 0;
-  for (const deps of [await paymentDeps(), stripeDeps()]) {
+  for (const deps of [await paymentDeps(), await stripeDeps()]) {
     if (!deps) continue;
     const who = PROVIDER_LABEL[deps.provider.name];
     const result = await reconcileOnce(handle, deps, { minAgeMs });

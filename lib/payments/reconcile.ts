@@ -128,12 +128,13 @@ export async function reconcileOnce(handle: DbHandle, deps: ReconcileDeps, optio
 }
 
 /** Starts the in-app sweep, with the payment configuration in force at each round. Returns a stop function. */
-export function startReconcileLoop(handle: DbHandle, getDeps: () => Promise<ReconcileDeps>, intervalMs: number): () => void {
+/** `getDeps` answers null while the provider is not configured: that round is skipped. */
+export function startReconcileLoop(handle: DbHandle, getDeps: () => Promise<ReconcileDeps | null>, intervalMs: number): () => void {
   const timer = setInterval(() => {
     getDeps()
-      .then((deps) => reconcileOnce(handle, deps))
+      .then((deps) => (deps ? reconcileOnce(handle, deps) : null))
       .then((result) => {
-        if (result.acquired && (result.value.changed.length || result.value.errors.length)) {
+        if (result?.acquired && (result.value.changed.length || result.value.errors.length)) {
           log.info({ reconcile: { changed: result.value.changed, errors: result.value.errors } }, "reconciliation sweep");
         }
       })
@@ -147,7 +148,7 @@ export function startReconcileLoop(handle: DbHandle, getDeps: () => Promise<Reco
 export type CheckResult = { ok: true; result: SyncResult } | { ok: false; message: string };
 
 /**
- * An admin's "Check with PayPal": one order brought in line with PayPal now, through the same syncOrder() as the
+ * An admin's "Check with <provider>": one order brought in line with its provider now, through the same syncOrder() as the
  * sweep. The audit line records what the check found; the changes themselves are syncOrder's own transactions.
  */
 export async function checkOrderNow(deps: CheckoutDeps, orderId: string, actorId: string): Promise<CheckResult> {

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { orders } from "@/db/schema";
 import { log } from "@/lib/log";
 import { processPaymentSettings, type EffectivePayments } from "@/lib/settings/payments";
-import { stripeEnvironment, type StripeEnvironment } from "@/lib/stripe/environment";
+import { currentStripe, type EffectiveStripe } from "@/lib/settings/stripe";
 import type { CurrencyCode } from "@/lib/money";
 import { createPaymentDeps, createStripeDeps, type PaymentDeps, type StripeDeps } from "./deps";
 import type { ProviderName } from "./types";
@@ -39,23 +39,18 @@ export async function browserPayPalOptions(): Promise<{ clientId: string; sdkUrl
   return deps.checkoutEnabled ? { clientId: deps.env.clientId, sdkUrl: deps.env.sdkUrl } : null;
 }
 
+let stripeCurrent: { config: EffectiveStripe; deps: StripeDeps } | null = null;
+
 /**
- * Stripe, when this store takes cards: always in development (the local emulator), in production once a secret key
- * is configured (or STRIPE_ENV=local asks for the emulator). Configured from the environment; null when off.
+ * Stripe's services for the configuration in force (STRIPE_* defaults overridden by the admin's Stripe settings,
+ * re-checked every couple of seconds), or null when Stripe has no key for its mode. Turned off by an admin, they
+ * still exist (`checkoutEnabled: false`): webhooks, refunds and reconciliation of card orders go on.
  */
-export function stripeConfig(env: Record<string, string | undefined> = process.env): StripeEnvironment | null {
-  const config = stripeEnvironment(env);
-  if (config.mode === "local" && env.NODE_ENV === "production" && env.STRIPE_ENV !== "local") return null;
-  return config;
-}
-
-let stripeCurrent: { key: string; deps: StripeDeps } | null = null;
-
-export function stripeDeps(): StripeDeps | null {
-  const config = stripeConfig();
-  if (!config) return null;
-  const key = JSON.stringify(config);
-  if (stripeCurrent?.key !== key) stripeCurrent = { key, deps: createStripeDeps(config, getDb()) };
+export async function stripeDeps(): Promise<StripeDeps | null> {
+  const db = getDb();
+  const config = await currentStripe(db);
+  if (!config.env) return null;
+  if (stripeCurrent?.config !== config) stripeCurrent = { config, deps: createStripeDeps(config.env, db, { checkoutEnabled: config.enabled }) };
   return stripeCurrent.deps;
 }
 
@@ -71,8 +66,8 @@ export async function offeredProviders(currency: CurrencyCode): Promise<Provider
   } catch (error) {
     log.error({ err: error }, "PayPal unavailable: the payment configuration cannot be used");
   }
-  const stripe = stripeConfig();
-  if (stripe && (!stripe.currencies || stripe.currencies.includes(currency))) offered.push("stripe");
+  const stripe = await currentStripe(getDb());
+  if (stripe.enabled && stripe.env && (!stripe.env.currencies || stripe.env.currencies.includes(currency))) offered.push("stripe");
   return offered;
 }
 

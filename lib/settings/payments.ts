@@ -1,8 +1,6 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Queryable } from "@/db/client";
-import { settings, users } from "@/db/schema";
 import { recordAdminAction } from "@/lib/audit";
 import type { FieldErrors } from "@/lib/forms";
 import { CURRENCIES, type CurrencyCode } from "@/lib/money";
@@ -18,7 +16,8 @@ import {
   type PayPalValues,
 } from "@/lib/paypal/environment";
 import { PayPalError } from "@/lib/paypal/errors";
-import { decryptSecret, encryptSecret } from "@/lib/secrets";
+import { encryptSecret } from "@/lib/secrets";
+import { changedFields, openSecret, secretEnding, SettingsResolver, SettingsRow, type ConnectionResult, type SaveResult, type SecretView } from "./row";
 
 /**
  * The store's PayPal settings as an admin saved them (settings row `payments.paypal`), over the environment's
@@ -27,7 +26,7 @@ import { decryptSecret, encryptSecret } from "@/lib/secrets";
  * encrypted, bound to their environment, and never leave the server: the page sees their last four characters.
  */
 export const PAYMENT_SETTINGS_KEY = "payments.paypal";
-const TARGET = { type: "settings", id: PAYMENT_SETTINGS_KEY } as const;
+const ROW = new SettingsRow(PAYMENT_SETTINGS_KEY);
 
 const MODES = ["local", "sandbox", "live"] as const;
 /** The environments an admin keeps credentials for (local uses the emulator's own). */
@@ -66,16 +65,6 @@ type Saved = PaymentSettings & { sandbox: Credentials; live: Credentials; busine
 /** The settings other modules may read: nothing secret. */
 export type PaymentSettings = { enabled: boolean; mode: PayPalMode; allowedCurrencies: CurrencyCode[] };
 
-/** Saves, and key rotation, of this row happen one at a time across all instances. */
-async function lockSettings(tx: Queryable): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`settings:${PAYMENT_SETTINGS_KEY}`}))`);
-}
-
-async function readStored(db: Queryable): Promise<unknown> {
-  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, PAYMENT_SETTINGS_KEY));
-  return row?.value;
-}
-
 function publicPart(stored: Stored): PaymentSettings {
   // A database copied from development must not point a production server at the emulator.
   const mode = stored.mode === "local" && !localModeAllowed() ? undefined : stored.mode;
@@ -86,17 +75,9 @@ function decode(value: unknown): Saved {
   const stored = storedSchema.parse(value ?? {});
   const credentials = (environment: CredentialEnvironment): Credentials => {
     const { clientId, clientSecret, webhookId } = stored[environment] ?? {};
-    return { clientId, webhookId, clientSecret: clientSecret === undefined ? undefined : openSecret(clientSecret, environment) };
+    return { clientId, webhookId, clientSecret: clientSecret === undefined ? undefined : openSecret(clientSecret, secretPurpose(environment)) };
   };
   return { ...publicPart(stored), sandbox: credentials("sandbox"), live: credentials("live"), businessEmail: stored.businessEmail };
-}
-
-function openSecret(encrypted: string, environment: CredentialEnvironment): string | null {
-  try {
-    return decryptSecret(encrypted, secretPurpose(environment));
-  } catch {
-    return null;
-  }
 }
 
 function unreadableSecret(environment: PayPalMode): Error {
@@ -117,7 +98,7 @@ function encode(saved: Saved): Stored {
 }
 
 export async function readPaymentSettings(db: Queryable): Promise<PaymentSettings> {
-  return publicPart(storedSchema.parse((await readStored(db)) ?? {}));
+  return publicPart(storedSchema.parse((await ROW.read(db)) ?? {}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,54 +127,15 @@ function environmentOf(saved: Saved): PayPalEnvironment {
 
 export type EffectivePayments = { enabled: boolean; allowedCurrencies: CurrencyCode[]; env: PayPalEnvironment };
 
-/**
- * The configuration in force, as one app instance sees it. A change saved by any instance is seen by every other
- * within `maxAgeMs` (one primary-key read per check, nothing decrypted unless the row changed), and at once by the
- * instance that saved it. The same object comes back for as long as the configuration stays the same, so
- * whatever is built from it (payment deps with their token and certificate caches) is rebuilt only on a change.
- */
-export class PaymentSettingsResolver {
-  private cached: { raw: string; defaults: PayPalEnvironment; key: string; value: EffectivePayments; checkedAt: number } | null = null;
-  private inflight: Promise<EffectivePayments> | null = null;
-  private generation = 0;
+function effective(value: unknown): EffectivePayments {
+  const saved = decode(value);
+  return { enabled: saved.enabled, allowedCurrencies: saved.allowedCurrencies, env: environmentOf(saved) };
+}
 
-  constructor(private readonly maxAgeMs = 2_000) {}
-
-  current(db: Queryable): Promise<EffectivePayments> {
-    if (this.cached && performance.now() - this.cached.checkedAt < this.maxAgeMs) return Promise.resolve(this.cached.value);
-    if (!this.inflight) {
-      const refresh = this.refresh(db).finally(() => {
-        if (this.inflight === refresh) this.inflight = null;
-      });
-      this.inflight = refresh;
-    }
-    return this.inflight;
-  }
-
-  /** Forgets the cached configuration, including a read that may have started before the change. */
-  invalidate(): void {
-    this.generation++;
-    this.cached = null;
-    this.inflight = null;
-  }
-
-  private async refresh(db: Queryable): Promise<EffectivePayments> {
-    const generation = this.generation;
-    const checkedAt = performance.now();
-    const value = await readStored(db);
-    const raw = JSON.stringify(value ?? null);
-    const defaults = payPalEnvironment();
-    const cached = this.cached;
-    if (cached && cached.raw === raw && cached.defaults === defaults) {
-      cached.checkedAt = checkedAt;
-      return cached.value;
-    }
-    const saved = decode(value);
-    const fresh: EffectivePayments = { enabled: saved.enabled, allowedCurrencies: saved.allowedCurrencies, env: environmentOf(saved) };
-    const key = JSON.stringify(fresh);
-    const result = cached?.key === key ? cached.value : fresh;
-    if (generation === this.generation) this.cached = { raw, defaults, key, value: result, checkedAt };
-    return result;
+/** The PayPal configuration in force, as one app instance sees it (see SettingsResolver). */
+export class PaymentSettingsResolver extends SettingsResolver<EffectivePayments> {
+  constructor(maxAgeMs = 2_000) {
+    super(ROW, effective, () => payPalEnvironment(), maxAgeMs);
   }
 }
 
@@ -293,44 +235,24 @@ function apply(before: Saved, input: PaymentSettingsInput): { next: Saved; field
 }
 
 /** Field paths that differ, e.g. ["mode", "sandbox.clientSecret"]: what the audit log records, never a value. */
-function changedFields(before: Saved, after: Saved): string[] {
-  const flat = (s: Saved) => {
-    const out: Record<string, unknown> = { enabled: s.enabled, mode: s.mode, businessEmail: s.businessEmail, allowedCurrencies: s.allowedCurrencies.join(" ") };
-    for (const environment of ENVIRONMENTS) for (const field of CREDENTIAL_FIELDS) out[`${environment}.${field}`] = s[environment][field];
-    return out;
-  };
-  const a = flat(before);
-  const b = flat(after);
-  return Object.keys(a).filter((field) => a[field] !== b[field]);
+function flat(s: Saved): Record<string, unknown> {
+  const out: Record<string, unknown> = { enabled: s.enabled, mode: s.mode, businessEmail: s.businessEmail, allowedCurrencies: s.allowedCurrencies.join(" ") };
+  for (const environment of ENVIRONMENTS) for (const field of CREDENTIAL_FIELDS) out[`${environment}.${field}`] = s[environment][field];
+  return out;
 }
 
-export type SaveResult = { ok: true; changed: string[] } | { ok: false; fieldErrors: FieldErrors };
+export type { SaveResult, ConnectionResult };
 
-/**
- * Saves the form: all of it or, on any error, nothing. The change and its audit line are one transaction, and
- * concurrent saves are serialised, so each is checked against the one before it.
- */
+/** Saves the form: all of it or, on any error, nothing (SettingsRow.save). */
 export async function savePaymentSettings(db: Db, actorId: string, input: PaymentSettingsInput): Promise<SaveResult> {
-  const result = await db.transaction(async (tx): Promise<SaveResult> => {
-    await lockSettings(tx);
-    const before = decode(await readStored(tx));
+  const result = await ROW.save(db, actorId, "settings.payments.updated", (stored) => {
+    const before = decode(stored);
     const { next, fieldErrors } = apply(before, input);
-    if (fieldErrors) return { ok: false, fieldErrors };
-    const changed = changedFields(before, next);
-    if (changed.length === 0) return { ok: true, changed };
-    const row = { value: encode(next), updatedBy: actorId, updatedAt: new Date() };
-    await tx
-      .insert(settings)
-      .values({ key: PAYMENT_SETTINGS_KEY, ...row })
-      .onConflictDoUpdate({ target: settings.key, set: row });
-    await recordAdminAction(tx, actorId, "settings.payments.updated", TARGET, { changed });
-    return { ok: true, changed };
+    return fieldErrors ? { fieldErrors } : { value: encode(next), changed: changedFields(flat(before), flat(next)) };
   });
   if (result.ok && result.changed.length) processPaymentSettings.invalidate();
   return result;
 }
-
-export type ConnectionResult = { ok: boolean; message: string; fieldErrors?: FieldErrors };
 
 /**
  * "Test connection": asks PayPal for an OAuth token with the credentials the form would put in force for the
@@ -338,7 +260,7 @@ export type ConnectionResult = { ok: boolean; message: string; fieldErrors?: Fie
  * the token is dropped, never cached or shown. The click is audited with its outcome.
  */
 export async function testPayPalConnection(db: Db, actorId: string, input: PaymentSettingsInput): Promise<ConnectionResult> {
-  const { next, fieldErrors } = apply(decode(await readStored(db)), input);
+  const { next, fieldErrors } = apply(decode(await ROW.read(db)), input);
   if (fieldErrors) return { ok: false, message: "Please correct the highlighted fields first.", fieldErrors };
   const env = environmentOf(next);
   const client = new PayPalClient({ env, db, timeoutMs: 10_000, maxRetries: 0 });
@@ -353,7 +275,7 @@ export async function testPayPalConnection(db: Db, actorId: string, input: Payme
     result = { ok: false, message: connectionFailure(env, error) };
     details = { mode: env.mode, outcome: error.kind === "network" ? "unreachable" : "refused", status: error.status, issue: error.issue, debugId: error.debugId };
   }
-  await recordAdminAction(db, actorId, "settings.payments.tested", TARGET, details);
+  await recordAdminAction(db, actorId, "settings.payments.tested", { type: "settings", id: ROW.key }, details);
   return result;
 }
 
@@ -368,8 +290,7 @@ function connectionFailure(env: PayPalEnvironment, error: PayPalError): string {
 // ---------------------------------------------------------------------------------------------
 // What the page shows
 
-/** A saved or inherited secret as the browser may see it: where it comes from and its last four characters (null: unreadable). */
-export type SecretView = { source: "settings" | "environment"; endsWith: string | null } | null;
+export type { SecretView };
 export type CredentialsView = {
   clientId: string;
   /** What applies when the field is empty (the environment's, for its own mode). */
@@ -390,13 +311,9 @@ export type PaymentSettingsView = PaymentSettings & {
 };
 
 export async function paymentSettingsView(db: Queryable): Promise<PaymentSettingsView> {
-  const [row] = await db
-    .select({ value: settings.value, at: settings.updatedAt, by: users.email })
-    .from(settings)
-    .leftJoin(users, eq(users.id, settings.updatedBy))
-    .where(eq(settings.key, PAYMENT_SETTINGS_KEY));
-  const saved = decode(row?.value);
-  const ending = (secret: string) => `…${secret.slice(-4)}`;
+  const { value, lastSaved } = await ROW.readWithMeta(db);
+  const saved = decode(value);
+  const ending = secretEnding;
   const credentials = (environment: CredentialEnvironment): CredentialsView => {
     const own = saved[environment];
     const fallback = fallbackFor(environment);
@@ -424,7 +341,7 @@ export async function paymentSettingsView(db: Queryable): Promise<PaymentSetting
     live: credentials("live"),
     businessEmail: saved.businessEmail ?? "",
     businessEmailDefault: fallbackFor(saved.mode).businessEmail ?? null,
-    lastSaved: row ? { at: row.at, by: row.by } : null,
+    lastSaved,
   };
 }
 
@@ -433,19 +350,19 @@ export async function paymentSettingsView(db: Queryable): Promise<PaymentSetting
 
 /** Rewrites the saved secrets under the current key (the old one may be COURSEPAY_ENCRYPTION_KEY_PREVIOUS). Returns how many. */
 export async function reencryptPaymentSecrets(tx: Queryable): Promise<number> {
-  await lockSettings(tx);
-  const value = await readStored(tx);
+  await ROW.lock(tx);
+  const value = await ROW.read(tx);
   if (value === undefined) return 0;
   const stored = storedSchema.parse(value);
   let count = 0;
   for (const environment of ENVIRONMENTS) {
     const encrypted = stored[environment]?.clientSecret;
     if (encrypted === undefined) continue;
-    const plain = openSecret(encrypted, environment);
+    const plain = openSecret(encrypted, secretPurpose(environment));
     if (plain === null) throw unreadableSecret(environment);
     stored[environment] = { ...stored[environment], clientSecret: encryptSecret(plain, secretPurpose(environment)) };
     count++;
   }
-  if (count) await tx.update(settings).set({ value: stored }).where(eq(settings.key, PAYMENT_SETTINGS_KEY));
+  if (count) await ROW.overwrite(tx, stored);
   return count;
 }

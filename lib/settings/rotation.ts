@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { providerTokens } from "@/db/schema";
 import { reencryptPaymentSecrets } from "./payments";
+import { reencryptStripeSecrets } from "./stripe";
 
 /**
  * Finishes a change of COURSEPAY_ENCRYPTION_KEY (the old key still given as COURSEPAY_ENCRYPTION_KEY_PREVIOUS):
@@ -10,7 +11,7 @@ import { reencryptPaymentSecrets } from "./payments";
  */
 export async function rotateSecrets(db: Db): Promise<{ secretsReencrypted: number; tokensCleared: number }> {
   return db.transaction(async (tx) => {
-    const secretsReencrypted = await reencryptPaymentSecrets(tx);
+    const secretsReencrypted = (await reencryptPaymentSecrets(tx)) + (await reencryptStripeSecrets(tx));
     const cleared = await tx.delete(providerTokens).returning({ cacheKey: providerTokens.cacheKey });
     return { secretsReencrypted, tokensCleared: cleared.length };
   });

@@ -52,6 +52,11 @@ export function stripeEnvironment(env: Record<string, string | undefined> = proc
   return { mode, secretKey: parsed.STRIPE_SECRET_KEY, webhookSecret: parsed.STRIPE_WEBHOOK_SECRET, api: null, currencies };
 }
 
+/** The emulator is for development: a production server uses it only when STRIPE_ENV=local asks for it. */
+export function stripeLocalAllowed(env: Record<string, string | undefined> = process.env): boolean {
+  return env.NODE_ENV !== "production" || env.STRIPE_ENV === "local";
+}
+
 /** Stripe's hosted pages, where a card payment's form submission leads (Content-Security-Policy form-action). */
 export function stripeCheckoutOrigins(env: Record<string, string | undefined> = process.env): string[] {
   const config = stripeEnvironment(env);

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
+import { storeOrigin } from "@/lib/http/origin";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -59,7 +59,7 @@ export async function payByCardAction(_prev: FormState, formData: FormData): Pro
   if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected };
   const user = await currentUser();
   if (!user) return { ok: false, message: signInFirst };
-  const deps = stripeDeps();
+  const deps = await stripeDeps();
   if (!deps) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable };
   const origin = await storeOrigin();
   const result = await startCheckout(deps, user.id, parsed.data, {
@@ -71,13 +71,6 @@ export async function payByCardAction(_prev: FormState, formData: FormData): Pro
   if (result.removed.length) revalidatePath("/", "layout");
   if (!result.ok || !result.approvalUrl) return { ok: false, message: result.ok ? CHECKOUT_MESSAGES.unexpected : result.message };
   redirect(result.approvalUrl);
-}
-
-/** Where buyers reach this store: AUTH_URL when set, else the scheme and host of this request (set by server.ts). */
-async function storeOrigin(): Promise<string> {
-  if (process.env.AUTH_URL) return new URL(process.env.AUTH_URL).origin;
-  const h = await headers();
-  return `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
 }
 
 /** PayPalButtons.onCancel → the abandoned order is closed as cancelled (the admin sees it in Unfinished). */

@@ -13,7 +13,7 @@ const sessionId = z.string().regex(/^cs_(test|live)_\w{10,200}$/);
 export async function GET(request: Request) {
   const id = sessionId.safeParse(new URL(request.url).searchParams.get("session_id"));
   const user = await currentUser();
-  const deps = stripeDeps();
+  const deps = await stripeDeps();
   if (id.success && user && deps) await cancelCheckout(deps, user.id, id.data);
   redirect("/cart?payment=cancelled");
 }

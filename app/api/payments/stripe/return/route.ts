@@ -16,7 +16,7 @@ export async function GET(request: Request) {
   const id = sessionId.safeParse(url.searchParams.get("session_id"));
   const user = await currentUser();
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
-  const deps = stripeDeps();
+  const deps = await stripeDeps();
   if (!id.success || !deps) redirect("/cart?payment=unknown");
   const result = await captureCheckout(deps, user.id, id.data);
   if (result.orderId) redirect(`/orders/${result.orderId}`);
