@@ -7,7 +7,6 @@ import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { usePayments, type Instance } from "@/lib/testing/payments";
 import { addToCart } from "@/lib/cart";
 import { captureCheckout, captureOrder, startCheckout } from "./checkout";
-import { checkInvariants } from "./invariants";
 import { receiveWebhook } from "./notifications";
 
 for (const engine of testEngines()) {
@@ -97,28 +96,6 @@ for (const engine of testEngines()) {
       expect(await activeCourses(order.user.id)).toEqual([order.courses[0]!.id]);
     });
 
-    it("a refund made in PayPal's interface revokes every course of a fully refunded order", async () => {
-      const deps = h.instance();
-      const order = await paidOrder(deps, [4900, 2900]);
-      await h.emulator.control.refundCapture(order.captureId);
-      await h.settle();
-      expect((await orderRow(order.orderId)).status).toBe("refunded");
-      expect((await paymentOf(order.orderId)).status).toBe("refunded");
-      expect(await activeCourses(order.user.id)).toEqual([]);
-      expect(await checkInvariants(h.db)).toEqual([]);
-    });
-
-    it("a partial refund in PayPal revokes the course whose price it matches", async () => {
-      const deps = h.instance();
-      const order = await paidOrder(deps, [4900, 2900]);
-      const [, cheap] = order.courses;
-      await h.emulator.control.refundCapture(order.captureId, "29.00");
-      await h.settle();
-      expect((await orderRow(order.orderId)).status).toBe("partially_refunded");
-      expect(await activeCourses(order.user.id)).toEqual([order.courses[0]!.id]);
-      expect(await activeCourses(order.user.id)).not.toContain(cheap!.id);
-    });
-
     it("a partial refund that matches no course keeps access and flags the order", async () => {
       const deps = h.instance();
       const order = await paidOrder(deps, [4900, 2900]);
@@ -130,32 +107,6 @@ for (const engine of testEngines()) {
       expect(await activeCourses(order.user.id)).toHaveLength(2);
       const [refund] = await h.db.select().from(refunds).where(eq(refunds.paymentId, (await paymentOf(order.orderId)).id));
       expect(refund).toMatchObject({ amountMinor: 1000, status: "completed", requestedBy: null });
-    });
-
-    it("a chargeback (PAYMENT.CAPTURE.REVERSED) revokes the order's courses and flags it for admins", async () => {
-      const deps = h.instance();
-      const order = await paidOrder(deps, [4900]);
-      await h.emulator.control.reverseCapture(order.captureId);
-      await h.settle();
-      const row = await orderRow(order.orderId);
-      expect(row.status).toBe("reversed");
-      expect(row.attentionReason).toMatch(/chargeback/i);
-      expect(await activeCourses(order.user.id)).toEqual([]);
-    });
-
-    it("events out of order: a refund arriving before the completion ends refunded, with no access", async () => {
-      const deps = h.instance();
-      const order = await approvedOrder(deps, [4900]);
-      await h.emulator.control.webhooks.hold(); // the approval webhook already went out; hold what follows
-      // The browser never captures; PayPal's own interface captures nothing, so capture via API then refund.
-      const captured = await deps.provider.captureOrder({ providerOrderId: order.providerOrderId, orderId: order.orderId, requestId: "late-capture" });
-      if (!captured.ok) throw new Error("capture failed");
-      await h.emulator.control.refundCapture(captured.value.captureId);
-      await h.emulator.control.webhooks.release({ order: "reverse" });
-      await h.settle();
-      expect((await orderRow(order.orderId)).status).toBe("refunded");
-      expect(await activeCourses(order.user.id)).toEqual([]);
-      expect(await checkInvariants(h.db)).toEqual([]);
     });
 
     it("unknown event types are stored and ignored", async () => {

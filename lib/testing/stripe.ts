@@ -25,6 +25,12 @@ export type StripeHarness = {
   readonly received: { status: number; body: string }[];
 };
 
+/** Where Stripe sends the buyer back to, as the checkout action builds them (the store's host does not matter here). */
+export const STRIPE_RETURN_URLS = () => ({
+  success: "http://store.test/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}",
+  cancel: "http://store.test/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}",
+});
+
 /** `shared`: use another harness's database (the chaos test runs PayPal and Stripe against one PostgreSQL). */
 export function useStripe(engine: Engine, shared?: { readonly db: Db }): StripeHarness {
   const t = shared ?? useTestDb(engine);
