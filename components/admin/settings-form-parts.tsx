@@ -69,13 +69,18 @@ export function ModeChoice<M extends string>({
           </span>
         </label>
       ))}
-      {errors?.length ? (
-        <p id={errorId} className="text-sm text-red-700">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <GroupError id={errorId} errors={errors} />
     </fieldset>
   );
+}
+
+/** The errors of a group of controls, referenced by the fieldset's aria-describedby. */
+function GroupError({ id, errors, className = "" }: { id: string; errors?: string[]; className?: string }) {
+  return errors?.length ? (
+    <p id={id} className={`text-sm text-red-700 ${className}`}>
+      {errors.join(" ")}
+    </p>
+  ) : null;
 }
 
 export function CurrencyChecklist({
@@ -114,11 +119,7 @@ export function CurrencyChecklist({
           </label>
         ))}
       </div>
-      {errors?.length ? (
-        <p id={errorId} className="mt-2 text-sm text-red-700">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <GroupError id={errorId} errors={errors} className="mt-2" />
     </fieldset>
   );
 }

@@ -17,7 +17,7 @@ import {
 } from "@/lib/paypal/environment";
 import { PayPalError } from "@/lib/paypal/errors";
 import { encryptSecret } from "@/lib/secrets";
-import { changedFields, openSecret, secretEnding, SettingsResolver, SettingsRow, type ConnectionResult, type SaveResult, type SecretView } from "./row";
+import { openSecret, saveSettingsForm, secretEnding, settingsUnderTest, SettingsResolver, SettingsRow, type ConnectionResult, type SaveResult, type SecretView, type SettingsCodec } from "./row";
 
 /**
  * The store's PayPal settings as an admin saved them (settings row `payments.paypal`), over the environment's
@@ -241,17 +241,11 @@ function flat(s: Saved): Record<string, unknown> {
   return out;
 }
 
-export type { SaveResult, ConnectionResult };
+const CODEC: SettingsCodec<Saved, PaymentSettingsInput> = { decode, apply, encode, flat };
 
-/** Saves the form: all of it or, on any error, nothing (SettingsRow.save). */
-export async function savePaymentSettings(db: Db, actorId: string, input: PaymentSettingsInput): Promise<SaveResult> {
-  const result = await ROW.save(db, actorId, "settings.payments.updated", (stored) => {
-    const before = decode(stored);
-    const { next, fieldErrors } = apply(before, input);
-    return fieldErrors ? { fieldErrors } : { value: encode(next), changed: changedFields(flat(before), flat(next)) };
-  });
-  if (result.ok && result.changed.length) processPaymentSettings.invalidate();
-  return result;
+/** Saves the form: all of it or, on any error, nothing. */
+export function savePaymentSettings(db: Db, actorId: string, input: PaymentSettingsInput): Promise<SaveResult> {
+  return saveSettingsForm(db, actorId, { row: ROW, action: "settings.payments.updated", resolver: processPaymentSettings }, CODEC, input);
 }
 
 /**
@@ -260,9 +254,9 @@ export async function savePaymentSettings(db: Db, actorId: string, input: Paymen
  * the token is dropped, never cached or shown. The click is audited with its outcome.
  */
 export async function testPayPalConnection(db: Db, actorId: string, input: PaymentSettingsInput): Promise<ConnectionResult> {
-  const { next, fieldErrors } = apply(decode(await ROW.read(db)), input);
-  if (fieldErrors) return { ok: false, message: "Please correct the highlighted fields first.", fieldErrors };
-  const env = environmentOf(next);
+  const form = await settingsUnderTest(db, ROW, CODEC, input);
+  if ("refused" in form) return form.refused;
+  const env = environmentOf(form.next);
   const client = new PayPalClient({ env, db, timeoutMs: 10_000, maxRetries: 0 });
   let result: ConnectionResult;
   let details: Record<string, unknown>;
@@ -290,7 +284,6 @@ function connectionFailure(env: PayPalEnvironment, error: PayPalError): string {
 // ---------------------------------------------------------------------------------------------
 // What the page shows
 
-export type { SecretView };
 export type CredentialsView = {
   clientId: string;
   /** What applies when the field is empty (the environment's, for its own mode). */

@@ -60,6 +60,42 @@ export class SettingsRow {
   }
 }
 
+/** How a provider's settings are read from the row, checked against the admin's form, and written back. */
+export type SettingsCodec<Saved, Input> = {
+  decode(stored: unknown): Saved;
+  /** The settings the form asks for, checked against what is saved and what the environment provides. */
+  apply(before: Saved, input: Input): { next: Saved; fieldErrors: FieldErrors | null };
+  encode(saved: Saved): unknown;
+  /** Field path → value, to name what changed (the audit log gets the names only). */
+  flat(saved: Saved): Record<string, unknown>;
+};
+
+/**
+ * Saves an admin's settings form through `codec` (SettingsRow.save), then makes this instance use the change at once
+ * (`resolver`); the other instances follow within their resolver's maximum age.
+ */
+export async function saveSettingsForm<Saved, Input>(
+  db: Db,
+  actorId: string,
+  target: { row: SettingsRow; action: AdminAction; resolver: { invalidate(): void } },
+  codec: SettingsCodec<Saved, Input>,
+  input: Input,
+): Promise<SaveResult> {
+  const result = await target.row.save(db, actorId, target.action, (stored) => {
+    const before = codec.decode(stored);
+    const { next, fieldErrors } = codec.apply(before, input);
+    return fieldErrors ? { fieldErrors } : { value: codec.encode(next), changed: changedFields(codec.flat(before), codec.flat(next)) };
+  });
+  if (result.ok && result.changed.length) target.resolver.invalidate();
+  return result;
+}
+
+/** For "Test connection": the settings the form would put in force, or the refusal to show when it is not valid. */
+export async function settingsUnderTest<Saved, Input>(db: Queryable, row: SettingsRow, codec: SettingsCodec<Saved, Input>, input: Input): Promise<{ next: Saved } | { refused: ConnectionResult }> {
+  const { next, fieldErrors } = codec.apply(codec.decode(await row.read(db)), input);
+  return fieldErrors ? { refused: { ok: false, message: "Please correct the highlighted fields first.", fieldErrors } } : { next };
+}
+
 export type SaveResult = { ok: true; changed: string[] } | { ok: false; fieldErrors: FieldErrors };
 export type ConnectionResult = { ok: boolean; message: string; fieldErrors?: FieldErrors };
 
@@ -78,7 +114,7 @@ export type SecretView = { source: "settings" | "environment"; endsWith: string 
 export const secretEnding = (secret: string) => `…${secret.slice(-4)}`;
 
 /** Paths of the fields that differ between two flat records of settings (never their values). */
-export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   return Object.keys({ ...before, ...after }).filter((field) => before[field] !== after[field]);
 }
 

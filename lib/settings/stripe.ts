@@ -9,7 +9,7 @@ import { CURRENCIES, type CurrencyCode } from "@/lib/money";
 import { encryptSecret } from "@/lib/secrets";
 import { StripeClient } from "@/lib/stripe/client";
 import { STRIPE_LOCAL_DEFAULTS, stripeEnvironment, stripeLocalAllowed, type StripeEnvironment, type StripeMode } from "@/lib/stripe/environment";
-import { changedFields, openSecret, secretEnding, SettingsResolver, SettingsRow, type ConnectionResult, type SaveResult, type SecretView } from "./row";
+import { openSecret, saveSettingsForm, secretEnding, settingsUnderTest, SettingsResolver, SettingsRow, type ConnectionResult, type SaveResult, type SecretView, type SettingsCodec } from "./row";
 
 /**
  * The store's Stripe settings as an admin saved them (settings row `payments.stripe`), over the environment's
@@ -213,15 +213,11 @@ function flat(s: Saved): Record<string, unknown> {
   return out;
 }
 
-/** Saves the form: all of it or, on any error, nothing (SettingsRow.save). */
-export async function saveStripeSettings(db: Db, actorId: string, input: StripeSettingsInput): Promise<SaveResult> {
-  const result = await ROW.save(db, actorId, "settings.stripe.updated", (stored) => {
-    const before = decode(stored);
-    const { next, fieldErrors } = apply(before, input);
-    return fieldErrors ? { fieldErrors } : { value: encode(next), changed: changedFields(flat(before), flat(next)) };
-  });
-  if (result.ok && result.changed.length) processStripeSettings.invalidate();
-  return result;
+const CODEC: SettingsCodec<Saved, StripeSettingsInput> = { decode, apply, encode, flat };
+
+/** Saves the form: all of it or, on any error, nothing. */
+export function saveStripeSettings(db: Db, actorId: string, input: StripeSettingsInput): Promise<SaveResult> {
+  return saveSettingsForm(db, actorId, { row: ROW, action: "settings.stripe.updated", resolver: processStripeSettings }, CODEC, input);
 }
 
 /**
@@ -230,9 +226,9 @@ export async function saveStripeSettings(db: Db, actorId: string, input: StripeS
  * Nothing is saved and nothing changes at Stripe.
  */
 export async function testStripeConnection(db: Db, actorId: string, input: StripeSettingsInput): Promise<ConnectionResult> {
-  const { next, fieldErrors } = apply(decode(await ROW.read(db)), input);
-  if (fieldErrors) return { ok: false, message: "Please correct the highlighted fields first.", fieldErrors };
-  const config = environmentOf(next);
+  const form = await settingsUnderTest(db, ROW, CODEC, input);
+  if ("refused" in form) return form.refused;
+  const config = environmentOf(form.next);
   if (!config) return { ok: false, message: `There is no secret key for ${STRIPE_LABELS[input.stripeMode]} to test.` };
   let result: ConnectionResult;
   let details: Record<string, unknown>;
