@@ -72,6 +72,7 @@ test.describe.serial("checkout by card with Stripe", () => {
     await expect(page.getByRole("alert")).toHaveText("Your card was declined.");
     await page.getByRole("link", { name: "← Back to the store" }).click();
     await expect(page).toHaveURL(/\/cart\?payment=cancelled$/);
+    await expect(page.getByRole("status").filter({ hasText: "You went back from the payment page. Nothing was charged" })).toBeVisible();
     await expect(page.getByRole("link", { name: COURSES.webhooks.title })).toBeVisible();
     await visit(page, "/my/courses");
     await expect(page.getByRole("heading", { name: "You are not enrolled in any course yet" })).toBeVisible();

@@ -1,8 +1,8 @@
 import { Alert } from "@/components/ui/alert";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import type { ProviderName } from "@/lib/payments/types";
-import { CardPayment } from "./card-payment";
 import { PayPalPayment } from "./paypal-payment";
+import { ProviderPagePayment } from "./provider-page-payment";
 
 type Selection = { kind: "cart"; currency: string } | { kind: "course"; courseId: string };
 
@@ -16,7 +16,7 @@ export function PaymentOptions({ selection, currency, offered }: { selection: Se
   return (
     <div className="space-y-3">
       {offered.includes("paypal") && <PayPalPayment selection={selection} currency={currency} />}
-      {offered.includes("stripe") && <CardPayment selection={selection} />}
+      {offered.includes("stripe") && <ProviderPagePayment provider="stripe" selection={selection} label="Pay by card" />}
     </div>
   );
 }

@@ -90,7 +90,8 @@ function CheckoutButtons({ selection, currency }: { selection: Selection; curren
   if (isRejected) {
     return (
       <Alert tone="error" title="PayPal did not load">
-        Check your internet connection, or allow paypal.com in your content blocker, then reload this page. Nothing was charged.
+        Check your internet connection, or allow paypal.com in your content blocker, then reload this page — or use “Pay on PayPal&apos;s site
+        instead” below. Nothing was charged.
       </Alert>
     );
   }

@@ -9,6 +9,7 @@ import { usePayments } from "@/lib/testing/payments";
 import { captureCheckout, selectionSchema, startCheckout, type StartDeps } from "./checkout";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES } from "./messages";
+import { returnedId, returnUrls } from "./redirects";
 
 for (const engine of testEngines()) {
   describe(`checkout against the PayPal emulator on ${engine}`, () => {
@@ -90,6 +91,35 @@ for (const engine of testEngines()) {
       expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["orders.create", "orders.capture"]));
       const tokenEvents = await h.db.select().from(paymentEvents).where(eq(paymentEvents.type, "oauth.token"));
       expect(JSON.stringify(tokenEvents.map((e) => e.raw))).not.toContain("access_token");
+    });
+
+    it("the redirect flow: the order carries the store's return URLs, the buyer is sent to PayPal's page, and the return captures once however often it is loaded", async () => {
+      const deps = h.instance();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db, { priceMinor: 2900 })]);
+      const urls = returnUrls("https://shop.example", "paypal");
+      const started = await startCheckout(deps, user.id, { kind: "course", courseId: course.id }, { returnUrls: () => urls });
+      if (!started.ok) throw new Error(started.message);
+      expect(started.approvalUrl).toBe(`${h.emulator.url}/checkoutnow?token=${started.providerOrderId}`);
+      expect(await h.emulator.control.order(started.providerOrderId)).toMatchObject({ returnUrl: "https://shop.example/api/payments/paypal/return", cancelUrl: "https://shop.example/api/payments/paypal/cancel" });
+
+      await h.emulator.control.approveOrder(started.providerOrderId);
+      // PayPal sends the buyer to return_url?token=<order id>&PayerID=…; the route reads the token and captures.
+      const back = new URL(`${urls.success}?token=${started.providerOrderId}&PayerID=QYR5Z8XDVJNXQ`);
+      const id = returnedId("paypal", back)!;
+      const loads = await Promise.all([captureCheckout(deps, user.id, id), captureCheckout(h.instance(), user.id, id)]);
+      expect(loads).toEqual([{ ok: true, orderId: started.orderId, status: "completed" }, { ok: true, orderId: started.orderId, status: "completed" }]);
+      expect(await h.db.select().from(payments).where(eq(payments.orderId, started.orderId))).toHaveLength(1);
+      expect(await activeFull(user.id)).toEqual([course.id]);
+    });
+
+    it("a return URL whose token is malformed or names another provider's id is not acted on", () => {
+      const base = "https://shop.example/api/payments/paypal/return";
+      expect(returnedId("paypal", new URL(`${base}?token=5O190127TN364715T`))).toBe("5O190127TN364715T");
+      for (const token of ["", "5o190127tn364715t", "../../admin", "5O190127TN364715T' or 1=1", "cs_test_a1b2c3d4e5f6g7h8i9j0"]) {
+        expect(returnedId("paypal", new URL(`${base}?token=${encodeURIComponent(token)}`))).toBeNull();
+      }
+      expect(returnedId("stripe", new URL(`${base}?token=5O190127TN364715T`))).toBeNull();
+      expect(returnUrls("https://shop.example", "stripe").success).toBe("https://shop.example/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}");
     });
 
     it("buys a three-course cart in one PayPal order and empties those cart items", async () => {

@@ -18,6 +18,16 @@ export const CHECKOUT_MESSAGES = {
   paymentsUnavailable: "Payments are currently unavailable. Nothing was charged; please try again later.",
 } as const;
 
+/** What the cart says when a provider's page sent the buyer back to it (the redirect flow's `?payment=`). */
+export const RETURN_NOTICES = {
+  cancelled: { tone: "info", text: "You went back from the payment page. Nothing was charged — you can pay whenever you like." },
+  declined: { tone: "warning", text: "That payment was declined. Nothing was charged; please pay another way." },
+  unknown: {
+    tone: "warning",
+    text: "We could not confirm that payment. If you paid, it appears under My orders within a few minutes and you will be enrolled; you are never charged twice.",
+  },
+} as const;
+
 export function failureMessage(failure: ProviderFailure): string {
   switch (failure.kind) {
     case "declined":

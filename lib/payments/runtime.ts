@@ -71,9 +71,13 @@ export async function offeredProviders(currency: CurrencyCode): Promise<Provider
   return offered;
 }
 
+/** One provider's services (null: Stripe has no key for its mode). */
+export function depsFor(provider: ProviderName): Promise<PaymentDeps | StripeDeps | null> {
+  return provider === "stripe" ? stripeDeps() : paymentDeps();
+}
+
 /** The services of the provider an order was paid with (an admin's refund or check goes to that provider). */
 export async function depsForOrder(orderId: string): Promise<PaymentDeps | StripeDeps | null> {
   const [order] = await getDb().select({ provider: orders.provider }).from(orders).where(eq(orders.id, orderId));
-  if (!order) return null;
-  return order.provider === "stripe" ? stripeDeps() : paymentDeps();
+  return order ? depsFor(order.provider) : null;
 }

@@ -57,7 +57,11 @@ export class PayPalProvider implements PaymentProvider {
     return interpretWebhook(webhookEnvelopeSchema.parse(raw));
   }
 
-  async createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string }>> {
+  /**
+   * With `returnUrls` (the redirect flow: popups blocked, or the buyer prefers PayPal's own site) the order carries
+   * them in its experience context, and PayPal answers with the `payer-action` link the buyer is sent to.
+   */
+  async createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string; approvalUrl?: string }>> {
     return this.attempt(async () => {
       const created = await this.client.call({
         operation: "orders.create",
@@ -68,7 +72,8 @@ export class PayPalProvider implements PaymentProvider {
         body: orderRequestBody(order),
         schema: orderSchema,
       });
-      return { providerOrderId: created.id };
+      const approvalUrl = order.returnUrls ? created.links?.find((l) => l.rel === "payer-action" || l.rel === "approve")?.href : undefined;
+      return { providerOrderId: created.id, ...(approvalUrl ? { approvalUrl } : {}) };
     });
   }
 
@@ -195,6 +200,7 @@ export function orderRequestBody(order: NewProviderOrder) {
           user_action: "PAY_NOW",
           // Courses are delivered at once: refuse funding that settles days later (eChecks) where PayPal can.
           payment_method_preference: "IMMEDIATE_PAYMENT_REQUIRED",
+          ...(order.returnUrls ? { return_url: order.returnUrls.success, cancel_url: order.returnUrls.cancel } : {}),
         },
       },
     },

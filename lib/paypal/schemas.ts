@@ -42,6 +42,7 @@ export const orderSchema = z.looseObject({
       }),
     )
     .optional(),
+  links: z.array(z.looseObject({ href: z.string(), rel: z.string() })).optional(),
 });
 export type PayPalOrder = z.infer<typeof orderSchema>;
 

@@ -3,12 +3,14 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { removeFromCartAction } from "@/app/(store)/actions";
 import { ActionButton } from "@/components/forms/action-button";
+import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
 import { requireUser } from "@/lib/auth/session";
 import { getCart } from "@/lib/cart";
+import { RETURN_NOTICES } from "@/lib/payments/messages";
 import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
 import { offeredProviders } from "@/lib/payments/runtime";
@@ -16,13 +18,19 @@ import { PaymentOptions } from "@/components/checkout/payment-options";
 
 export const metadata: Metadata = { title: "Your cart" };
 
-export default async function CartPage({ searchParams }: { searchParams: Promise<{ pay?: string }> }) {
+export default async function CartPage({ searchParams }: { searchParams: Promise<{ pay?: string; payment?: string }> }) {
   const user = await requireUser("/cart");
   const db = getDb();
   const pending = await pendingPurchases(db, user.id);
   const cart = await getCart(db, user.id, new Set(pending.map((p) => p.courseId)));
   const pendingOrder = new Map(pending.map((p) => [p.courseId, p.orderId]));
-  const requested = (await searchParams).pay;
+  const { pay: requested, payment } = await searchParams;
+  const notice = payment && Object.hasOwn(RETURN_NOTICES, payment) ? RETURN_NOTICES[payment as keyof typeof RETURN_NOTICES] : null;
+  const returned = notice && (
+    <div className="mt-6">
+      <Alert tone={notice.tone}>{notice.text}</Alert>
+    </div>
+  );
   // One PayPal payment per currency: the buyer pays one currency group at a time.
   const paying = cart.totals.find((t) => t.currency === requested) ?? cart.totals[0];
   const offered = paying ? await offeredProviders(paying.currency) : [];
@@ -31,6 +39,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
     return (
       <div>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Your cart</h1>
+        {returned}
         <div className="mt-8">
           <EmptyState title="Your cart is empty" action={<ButtonLink href="/">Browse courses</ButtonLink>}>
             Paid courses you add to your cart appear here, ready to pay for.
@@ -43,6 +52,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
   return (
     <div>
       <h1 className="text-3xl font-bold tracking-tight text-slate-900">Your cart</h1>
+      {returned}
       <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_22rem]">
         <section aria-labelledby="cart-items">
           <h2 id="cart-items" className="sr-only">

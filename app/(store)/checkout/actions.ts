@@ -11,7 +11,8 @@ import { cancelCheckout, captureCheckout, selectionSchema, startCheckout, type C
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import { formFields, type FormState } from "@/lib/forms";
 import { checkoutState } from "@/lib/payments/receipts";
-import { paymentDeps, stripeDeps } from "@/lib/payments/runtime";
+import { providerName, returnUrls } from "@/lib/payments/redirects";
+import { depsFor, paymentDeps } from "@/lib/payments/runtime";
 
 const captureSchema = z.object({ paypalOrderId: z.string().regex(/^[A-Z0-9]{1,36}$/) });
 
@@ -50,24 +51,22 @@ export async function paypalCheckoutState(input: unknown): Promise<{ orderId: st
 }
 
 /**
- * "Pay by card": our order and a Stripe Checkout Session, priced from the database like every checkout; the buyer
- * is then sent to Stripe's page, which returns to our success or cancel route. Only what to buy comes from the form.
+ * Paying on the provider's own page: "Pay by card" (Stripe Checkout) and "Pay on PayPal's site instead" (PayPal's
+ * redirect flow, for blocked popups, phones, or when PayPal's buttons cannot load). Our order and the provider's are
+ * priced from the database like every checkout; the buyer is sent to the provider's page, which returns to
+ * /api/payments/<provider>/return or /cancel. Only what to buy, and with whom, comes from the form.
  */
-export async function payByCardAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export async function payOnProviderPageAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const fields = formFields(formData);
   const parsed = selectionSchema.safeParse(fields.kind === "course" ? { kind: "course", courseId: fields.courseId } : { kind: "cart", currency: fields.currency });
-  if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected };
+  const provider = providerName.safeParse(fields.provider);
+  if (!parsed.success || !provider.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected };
   const user = await currentUser();
   if (!user) return { ok: false, message: signInFirst };
-  const deps = await stripeDeps();
+  const deps = await depsFor(provider.data);
   if (!deps) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable };
-  const origin = await storeOrigin();
-  const result = await startCheckout(deps, user.id, parsed.data, {
-    returnUrls: () => ({
-      success: `${origin}/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}`,
-      cancel: `${origin}/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}`,
-    }),
-  });
+  const urls = returnUrls(await storeOrigin(), provider.data);
+  const result = await startCheckout(deps, user.id, parsed.data, { returnUrls: () => urls });
   if (result.removed.length) revalidatePath("/", "layout");
   if (!result.ok || !result.approvalUrl) return { ok: false, message: result.ok ? CHECKOUT_MESSAGES.unexpected : result.message };
   redirect(result.approvalUrl);
