@@ -147,12 +147,32 @@ export function registerControlApi(router: Router, emulator: Emulator): void {
     return ok(subscriptions.renderSubscription(subscription));
   });
 
+  router.add("GET", "/__emulator/subscriptions/{id}", control, (context) => ok(subscriptions.renderSubscription(subscriptions.find(context.params.id as string))));
+  router.add("POST", "/__emulator/subscriptions/{id}/fail-payments", control, (context) => {
+    const subscription = subscriptions.find(context.params.id as string);
+    subscriptions.failPayments(subscription, numberField(bodyOf(context), "count", { min: 0, max: 99 }) ?? 1);
+    return ok(subscriptions.renderSubscription(subscription));
+  });
+  router.add("POST", "/__emulator/sales/{id}/refund", control, (context) => {
+    const sale = emulator.sales.find(context.params.id as string);
+    const body = bodyOf(context);
+    const amount =
+      body.amount === undefined
+        ? undefined
+        : moneyField({ amount: { currency_code: sale.currency, value: stringField(body, "amount", "", { required: true }) } }, "amount", "", { positive: true });
+    emulator.sales.refund(sale, amount?.minor);
+    return ok(emulator.sales.render(sale));
+  });
+  router.add("POST", "/__emulator/sales/{id}/reverse", control, (context) => ok(emulator.sales.render(emulator.sales.reverse(emulator.sales.find(context.params.id as string)))));
+
   registerDeliveryControls(router, "webhooks", emulator.webhooks.queue);
   registerDeliveryControls(router, "ipn", emulator.ipn.queue);
 
   router.add("GET", "/__emulator/clock", control, () => ok({ now: new Date(emulator.clock.now()).toISOString() }));
   router.add("POST", "/__emulator/clock", control, (context) => {
     emulator.clock.advance(numberField(bodyOf(context), "advanceSeconds", { min: 0, max: 10 * 365 * 24 * 3600 }) ?? 0);
+    // Time passing is what bills subscriptions: every renewal now due happens, with its webhooks.
+    subscriptions.billDue();
     return ok({ now: new Date(emulator.clock.now()).toISOString() });
   });
   router.add("POST", "/__emulator/tokens/expire", control, () => {

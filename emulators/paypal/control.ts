@@ -164,7 +164,30 @@ export class EmulatorControl {
     return this.call("POST", `/subscriptions/${encodeURIComponent(id)}/approve`, options);
   }
 
-  /** Moves the emulator's clock forward (order expiry, token expiry, idempotency retention). */
+  /** The subscription as PayPal's API shows it now. */
+  subscription(id: string): Promise<Record<string, unknown>> {
+    return this.call("GET", `/subscriptions/${encodeURIComponent(id)}`);
+  }
+
+  /** The next `count` charges of this subscription are declined (renewals, outstanding-balance captures). */
+  failSubscriptionPayments(id: string, count = 1): Promise<Record<string, unknown>> {
+    return this.call("POST", `/subscriptions/${encodeURIComponent(id)}/fail-payments`, { count });
+  }
+
+  /** A refund of a subscription payment made in PayPal's interface; `amount` (decimal string) absent means all. */
+  refundSale(id: string, amount?: string): Promise<Record<string, unknown>> {
+    return this.call("POST", `/sales/${encodeURIComponent(id)}/refund`, amount === undefined ? {} : { amount });
+  }
+
+  /** A chargeback on a subscription payment. */
+  reverseSale(id: string): Promise<Record<string, unknown>> {
+    return this.call("POST", `/sales/${encodeURIComponent(id)}/reverse`, {});
+  }
+
+  /**
+   * Moves the emulator's clock forward (order expiry, token expiry, idempotency retention); subscriptions whose
+   * next billing time it passes are billed, cycle by cycle, with their webhooks.
+   */
   async advanceClock(seconds: number): Promise<string> {
     return (await this.call<{ now: string }>("POST", "/clock", { advanceSeconds: seconds })).now;
   }

@@ -13,6 +13,7 @@ import { Tokens } from "./oauth";
 import { Orders } from "./orders";
 import { Payments } from "./payments";
 import { Router } from "./router";
+import { Sales } from "./sales";
 import { registerSdk } from "./sdk/serve";
 import type { SigningKeys } from "./signing";
 import { Subscriptions } from "./subscriptions";
@@ -29,6 +30,7 @@ export class Emulator {
   readonly ipn: Ipn;
   readonly payments: Payments;
   readonly orders: Orders;
+  readonly sales: Sales;
   readonly subscriptions: Subscriptions;
   readonly checkout: CheckoutPage;
   /** Added to every REST call (`POST /__emulator/latency`). */
@@ -46,13 +48,15 @@ export class Emulator {
     this.ipn = new Ipn(config);
     this.payments = new Payments(config, this.clock, this.webhooks, this.ipn);
     this.orders = new Orders(config, this.clock, this.payments, this.webhooks);
-    this.subscriptions = new Subscriptions(config, this.clock, this.webhooks);
+    this.sales = new Sales(config, this.clock, this.webhooks);
+    this.subscriptions = new Subscriptions(config, this.clock, this.webhooks, this.sales);
     this.checkout = new CheckoutPage(config, this.orders, this.subscriptions, this.tokens);
 
     this.tokens.register(this.router);
     this.orders.register(this.router);
     this.payments.register(this.router);
     this.subscriptions.register(this.router);
+    this.sales.register(this.router);
     this.webhooks.register(this.router);
     this.ipn.register(this.router);
     this.checkout.register(this.router);
@@ -71,6 +75,7 @@ export class Emulator {
     this.ipn.reset();
     this.payments.reset();
     this.orders.reset();
+    this.sales.reset();
     this.subscriptions.reset();
     this.checkout.reset();
     this.latencyMs = 0;

@@ -1,14 +1,22 @@
 /**
- * A small, schema-conformant slice of Catalog Products v1 and Subscriptions v1 (reference §8): enough for
- * `createSubscription` in the browser SDK, buyer approval, and the webhooks an app reacts to.
- * Billing cycles after the first are not simulated.
+ * Catalog Products v1 and Subscriptions v1 (reference §8), schema-conformant: products, plans (list, PATCH, new
+ * prices), subscriptions from `createSubscription` in the browser SDK to expiry, and the webhooks an app reacts to.
+ *
+ * Billing runs on the emulator's clock: approval charges the setup fee with the first cycle; every later cycle is
+ * charged when the clock (moved with `POST /__emulator/clock`) passes `next_billing_time`. Cycles run in sequence
+ * (TRIAL cycles, then REGULAR), each `total_cycles` times (0: for ever); after the last one the subscription
+ * EXPIRES. A charge the control API set to fail (`POST /__emulator/subscriptions/{id}/fail-payments`) is declined:
+ * its amount becomes the outstanding balance (billed with the next cycle when `auto_bill_outstanding`, or collected
+ * with `POST …/capture`), `BILLING.SUBSCRIPTION.PAYMENT.FAILED` is sent, and after `payment_failure_threshold`
+ * failures in a row the subscription is SUSPENDED. Failed payments are not retried between cycles (PayPal's retry
+ * timing for REST subscriptions is undocumented).
  */
 import type { BuyerAccount } from "./buyers";
 import { resourceTime, type Clock } from "./clock";
 import type { EmulatorConfig } from "./config";
 import { badRequest, resourceNotFound, unprocessable } from "./errors";
-import { billingAgreementToken, planId, productId, resourceId, subscriptionId } from "./ids";
-import { formatMinor, money, processingFee, v1Amount } from "./money";
+import { billingAgreementToken, planId, productId, subscriptionId } from "./ids";
+import { money } from "./money";
 import { prefersRepresentation, type Router } from "./router";
 import {
   arrayField,
@@ -23,6 +31,7 @@ import {
   type ParsedMoney,
   type StringRule,
 } from "./validation";
+import type { Sales } from "./sales";
 import type { Webhooks } from "./webhooks";
 
 /** Products, plans and subscriptions keep `PayPal-Request-Id`s 72 hours (spec). */
@@ -48,6 +57,7 @@ interface BillingCycle {
   intervalUnit: (typeof INTERVALS)[number];
   intervalCount: number;
   price: ParsedMoney | undefined;
+  pricingVersion: number;
 }
 
 interface Plan {
@@ -60,12 +70,13 @@ interface Plan {
   setupFee: ParsedMoney | undefined;
   autoBillOutstanding: boolean;
   failureThreshold: number;
+  setupFeeFailureAction: "CONTINUE" | "CANCEL";
   currency: string;
   createdAt: number;
   updatedAt: number;
 }
 
-type SubscriptionStatus = "APPROVAL_PENDING" | "ACTIVE" | "SUSPENDED" | "CANCELLED";
+type SubscriptionStatus = "APPROVAL_PENDING" | "ACTIVE" | "SUSPENDED" | "CANCELLED" | "EXPIRED";
 
 export interface SubscriptionRecord {
   id: string;
@@ -80,6 +91,16 @@ export interface SubscriptionRecord {
   cancelUrl: string | undefined;
   brandName: string | undefined;
   lastPayment: { minor: bigint; time: number } | undefined;
+  /** Per billing cycle (in sequence order), how many times it has run. */
+  cyclesCompleted: number[];
+  nextBillingTime: number | undefined;
+  outstandingMinor: bigint;
+  failedPaymentsCount: number;
+  lastFailedPayment: { minor: bigint; time: number } | undefined;
+  /** How many of the next charges the control API made fail. */
+  failNext: number;
+  /** When the last cycle was billed (finite plans). */
+  finalPaymentTime: number | undefined;
   createdAt: number;
   updatedAt: number;
   statusUpdatedAt: number;
@@ -120,6 +141,7 @@ export class Subscriptions {
     private readonly config: EmulatorConfig,
     private readonly clock: Clock,
     private readonly webhooks: Webhooks,
+    private readonly sales: Sales,
   ) {}
 
   reset(): void {
@@ -143,15 +165,87 @@ export class Subscriptions {
     if (subscription.status !== "APPROVAL_PENDING") {
       throw unprocessable("SUBSCRIPTION_STATUS_INVALID", { description: "Subscription is not pending approval." });
     }
-    const now = this.clock.now();
     subscription.subscriber = buyer;
     this.changeStatus(subscription, "ACTIVE", undefined);
-    const firstCycle = subscription.plan.cycles[0];
-    const chargeMinor = (subscription.plan.setupFee?.minor ?? 0n) + (firstCycle?.price?.minor ?? 0n);
-    if (chargeMinor > 0n) {
-      subscription.lastPayment = { minor: chargeMinor, time: now };
-      this.emitSale(subscription, chargeMinor);
+    this.bill(subscription, this.clock.now(), subscription.plan.setupFee?.minor ?? 0n);
+  }
+
+  /** Every ACTIVE subscription whose next billing time the clock has passed is billed, cycle by cycle. */
+  billDue(): void {
+    const now = this.clock.now();
+    for (const subscription of this.subscriptions.values()) {
+      while (subscription.status === "ACTIVE" && subscription.nextBillingTime !== undefined && subscription.nextBillingTime <= now) {
+        this.bill(subscription, subscription.nextBillingTime, 0n);
+      }
     }
+  }
+
+  /** The cycle due next (index into plan.cycles), or undefined when every cycle has run its course. */
+  private dueCycle(subscription: SubscriptionRecord): number | undefined {
+    const index = subscription.plan.cycles.findIndex((cycle, i) => cycle.totalCycles === 0 || subscription.cyclesCompleted[i]! < cycle.totalCycles);
+    return index === -1 ? undefined : index;
+  }
+
+  /** Runs one billing cycle at `time`: charges its price (plus `extraMinor` and, when auto-billed, what is owed). */
+  private bill(subscription: SubscriptionRecord, time: number, extraMinor: bigint): void {
+    const index = this.dueCycle(subscription);
+    if (index === undefined) {
+      subscription.nextBillingTime = undefined;
+      this.changeStatus(subscription, "EXPIRED", undefined);
+      return;
+    }
+    const cycle = subscription.plan.cycles[index]!;
+    subscription.cyclesCompleted[index]! += 1;
+    subscription.nextBillingTime = addInterval(time, cycle);
+    const owed = subscription.plan.autoBillOutstanding ? subscription.outstandingMinor : 0n;
+    const amount = (cycle.price?.minor ?? 0n) + extraMinor + owed;
+    if (amount > 0n) this.collect(subscription, amount, owed);
+    // Nothing left to bill after this cycle: the subscription ends when the period it paid for does.
+    if (this.dueCycle(subscription) === undefined) subscription.finalPaymentTime = time;
+  }
+
+  /** One charge: a sale, or a declined payment that is owed from then on. */
+  private collect(subscription: SubscriptionRecord, amount: bigint, owedBefore: bigint): boolean {
+    const declined = subscription.failNext > 0;
+    if (declined) subscription.failNext -= 1;
+    const buyer = subscription.subscriber;
+    this.sales.charge({
+      subscriptionId: subscription.id,
+      customId: subscription.customId,
+      minor: amount,
+      currency: subscription.plan.currency,
+      payer: buyer && { name: `${buyer.givenName} ${buyer.surname}`, email: buyer.email },
+      declined,
+    });
+    const now = this.clock.now();
+    if (!declined) {
+      subscription.outstandingMinor -= owedBefore;
+      subscription.failedPaymentsCount = 0;
+      subscription.lastPayment = { minor: amount, time: now };
+      subscription.updatedAt = now;
+      return true;
+    }
+    subscription.outstandingMinor += amount - owedBefore;
+    subscription.failedPaymentsCount += 1;
+    subscription.lastFailedPayment = { minor: amount, time: now };
+    subscription.updatedAt = now;
+    this.webhooks.emit({
+      eventType: "BILLING.SUBSCRIPTION.PAYMENT.FAILED",
+      resourceType: "subscription",
+      resourceVersion: "2.0",
+      summary: "Subscription payment failed",
+      resource: this.renderSubscription(subscription),
+    });
+    const threshold = subscription.plan.failureThreshold;
+    if (threshold > 0 && subscription.failedPaymentsCount >= threshold && subscription.status === "ACTIVE") {
+      this.changeStatus(subscription, "SUSPENDED", "Payment failure threshold reached");
+    }
+    return false;
+  }
+
+  /** Control: the next `count` charges of this subscription are declined. */
+  failPayments(subscription: SubscriptionRecord, count: number): void {
+    subscription.failNext = count;
   }
 
   private changeStatus(subscription: SubscriptionRecord, status: SubscriptionStatus, note: string | undefined): void {
@@ -160,44 +254,19 @@ export class Subscriptions {
     subscription.statusNote = note;
     subscription.updatedAt = now;
     subscription.statusUpdatedAt = now;
-    const eventType = { APPROVAL_PENDING: "BILLING.SUBSCRIPTION.CREATED", ACTIVE: "BILLING.SUBSCRIPTION.ACTIVATED", SUSPENDED: "BILLING.SUBSCRIPTION.SUSPENDED", CANCELLED: "BILLING.SUBSCRIPTION.CANCELLED" }[status];
+    const eventType = {
+      APPROVAL_PENDING: "BILLING.SUBSCRIPTION.CREATED",
+      ACTIVE: "BILLING.SUBSCRIPTION.ACTIVATED",
+      SUSPENDED: "BILLING.SUBSCRIPTION.SUSPENDED",
+      CANCELLED: "BILLING.SUBSCRIPTION.CANCELLED",
+      EXPIRED: "BILLING.SUBSCRIPTION.EXPIRED",
+    }[status];
     this.webhooks.emit({
       eventType,
       resourceType: "subscription",
       resourceVersion: "2.0",
       summary: `Subscription ${status === "APPROVAL_PENDING" ? "created" : status.toLowerCase()}`,
       resource: this.renderSubscription(subscription),
-    });
-  }
-
-  /** `PAYMENT.SALE.COMPLETED` carries a v1 `sale` (v1 money shape, no resource_version). */
-  private emitSale(subscription: SubscriptionRecord, grossMinor: bigint): void {
-    const { currency } = subscription.plan;
-    const id = resourceId();
-    const time = resourceTime(this.clock.now());
-    const saleUrl = `${this.config.publicUrl}/v1/payments/sale/${id}`;
-    this.webhooks.emit({
-      eventType: "PAYMENT.SALE.COMPLETED",
-      resourceType: "sale",
-      resourceVersion: undefined,
-      summary: `Payment completed for ${formatMinor(grossMinor, currency)} ${currency}`,
-      resource: {
-        id,
-        state: "completed",
-        amount: { ...v1Amount(grossMinor, currency), details: { subtotal: formatMinor(grossMinor, currency) } },
-        payment_mode: "INSTANT_TRANSFER",
-        protection_eligibility: "ELIGIBLE",
-        protection_eligibility_type: "ITEM_NOT_RECEIVED_ELIGIBLE,UNAUTHORIZED_PAYMENT_ELIGIBLE",
-        transaction_fee: { value: formatMinor(processingFee(grossMinor), currency), currency },
-        billing_agreement_id: subscription.id,
-        ...(subscription.customId ? { custom: subscription.customId } : {}),
-        create_time: time,
-        update_time: time,
-        links: [
-          { href: saleUrl, rel: "self", method: "GET" },
-          { href: `${saleUrl}/refund`, rel: "refund", method: "POST" },
-        ],
-      },
     });
   }
 
@@ -236,14 +305,14 @@ export class Subscriptions {
         sequence: cycle.sequence,
         total_cycles: cycle.totalCycles,
         ...(cycle.price
-          ? { pricing_scheme: { version: 1, fixed_price: money(cycle.price.minor, cycle.price.currency), create_time: time, update_time: time } }
+          ? { pricing_scheme: { version: cycle.pricingVersion, fixed_price: money(cycle.price.minor, cycle.price.currency), create_time: time, update_time: resourceTime(plan.updatedAt) } }
           : {}),
       })),
       payment_preferences: {
         service_type: "PREPAID",
         auto_bill_outstanding: plan.autoBillOutstanding,
         ...(plan.setupFee ? { setup_fee: money(plan.setupFee.minor, plan.setupFee.currency) } : {}),
-        setup_fee_failure_action: "CANCEL",
+        setup_fee_failure_action: plan.setupFeeFailureAction,
         payment_failure_threshold: plan.failureThreshold,
       },
       quantity_supported: false,
@@ -264,14 +333,14 @@ export class Subscriptions {
     const { plan } = subscription;
     const buyer = subscription.subscriber;
     const started = subscription.status !== "APPROVAL_PENDING";
-    const firstCycle = plan.cycles[0];
     const links = [
       ...(started ? [] : [{ href: this.approvalUrl(subscription), rel: "approve", method: "GET" }]),
       { href: self, rel: "edit", method: "PATCH" },
       { href: self, rel: "self", method: "GET" },
       ...(subscription.status === "ACTIVE" ? [{ href: `${self}/suspend`, rel: "suspend", method: "POST" }] : []),
       ...(subscription.status === "SUSPENDED" ? [{ href: `${self}/activate`, rel: "activate", method: "POST" }] : []),
-      ...(started && subscription.status !== "CANCELLED" ? [{ href: `${self}/cancel`, rel: "cancel", method: "POST" }] : []),
+      ...(subscription.status === "ACTIVE" || subscription.status === "SUSPENDED" ? [{ href: `${self}/cancel`, rel: "cancel", method: "POST" }] : []),
+      ...(subscription.outstandingMinor > 0n ? [{ href: `${self}/capture`, rel: "capture", method: "POST" }] : []),
     ];
     return {
       id: subscription.id,
@@ -292,23 +361,33 @@ export class Subscriptions {
             },
           }
         : {}),
-      ...(started && firstCycle
+      ...(started
         ? {
             billing_info: {
-              outstanding_balance: money(0n, plan.currency),
+              outstanding_balance: money(subscription.outstandingMinor, plan.currency),
               cycle_executions: plan.cycles.map((cycle, index) => ({
                 tenure_type: cycle.tenureType,
                 sequence: cycle.sequence,
-                cycles_completed: index === 0 ? 1 : 0,
-                cycles_remaining: cycle.totalCycles === 0 ? 0 : cycle.totalCycles - (index === 0 ? 1 : 0),
-                current_pricing_scheme_version: 1,
+                cycles_completed: subscription.cyclesCompleted[index]!,
+                cycles_remaining: cycle.totalCycles === 0 ? 0 : cycle.totalCycles - subscription.cyclesCompleted[index]!,
+                current_pricing_scheme_version: cycle.pricingVersion,
                 total_cycles: cycle.totalCycles,
               })),
               ...(subscription.lastPayment
                 ? { last_payment: { amount: money(subscription.lastPayment.minor, plan.currency), time: resourceTime(subscription.lastPayment.time) } }
                 : {}),
-              ...(subscription.status === "ACTIVE" ? { next_billing_time: resourceTime(addInterval(subscription.statusUpdatedAt, firstCycle)) } : {}),
-              failed_payments_count: 0,
+              ...(subscription.status === "ACTIVE" && subscription.nextBillingTime !== undefined ? { next_billing_time: resourceTime(subscription.nextBillingTime) } : {}),
+              ...(subscription.finalPaymentTime !== undefined ? { final_payment_time: resourceTime(subscription.finalPaymentTime) } : {}),
+              failed_payments_count: subscription.failedPaymentsCount,
+              ...(subscription.lastFailedPayment
+                ? {
+                    last_failed_payment: {
+                      amount: money(subscription.lastFailedPayment.minor, plan.currency),
+                      time: resourceTime(subscription.lastFailedPayment.time),
+                      reason_code: "PAYMENT_DENIED",
+                    },
+                  }
+                : {}),
             },
           }
         : {}),
@@ -345,6 +424,7 @@ export class Subscriptions {
         intervalUnit: text(frequency, "interval_unit", `${here}/frequency`, { required: true, oneOf: INTERVALS }) as BillingCycle["intervalUnit"],
         intervalCount: integerField(frequency, "interval_count", `${here}/frequency`, 1, 1, 365),
         price: price && sameCurrency(price, `${here}/pricing_scheme/fixed_price/currency_code`),
+        pricingVersion: 1,
       };
     });
     if (cycles.some((cycle) => Number.isNaN(cycle.sequence))) throw badRequest("MISSING_REQUIRED_PARAMETER", { field: "/billing_cycles/sequence" });
@@ -366,6 +446,7 @@ export class Subscriptions {
       setupFee,
       autoBillOutstanding: booleanField(preferences, "auto_bill_outstanding", "/payment_preferences") ?? true,
       failureThreshold: integerField(preferences, "payment_failure_threshold", "/payment_preferences", 0, 0, 999),
+      setupFeeFailureAction: (text(preferences, "setup_fee_failure_action", "/payment_preferences", { oneOf: ["CONTINUE", "CANCEL"] }) ?? "CANCEL") as Plan["setupFeeFailureAction"],
       currency,
       createdAt: now,
       updatedAt: now,
@@ -442,12 +523,120 @@ export class Subscriptions {
         const subscription = this.find(context.params.id as string);
         const reason = text(bodyObject(context.json()), "reason", "", { required: true, min: 1, max: 128 });
         if (!from.includes(subscription.status)) throw unprocessable("SUBSCRIPTION_STATUS_INVALID");
+        // Money is owed after failed payments: it is collected (POST …/capture) before the subscription runs again.
+        if (to === "ACTIVE" && subscription.outstandingMinor > 0n) {
+          throw unprocessable("SUBSCRIPTION_CANNOT_BE_ACTIVATED", { description: "Subscription cannot be activated after payment failure threshold has reached." });
+        }
+        // A reactivated subscription is not billed for the time it was suspended.
+        if (to === "ACTIVE" && subscription.nextBillingTime !== undefined) subscription.nextBillingTime = Math.max(subscription.nextBillingTime, this.clock.now());
         this.changeStatus(subscription, to, reason);
         return { status: 204 };
       });
     transition("suspend", ["ACTIVE"], "SUSPENDED");
     transition("cancel", ["ACTIVE", "SUSPENDED"], "CANCELLED");
     transition("activate", ["SUSPENDED"], "ACTIVE");
+
+    router.add("POST", "/v1/billing/subscriptions/{id}/capture", create, (context) => {
+      const subscription = this.find(context.params.id as string);
+      const body = bodyObject(context.json());
+      text(body, "note", "", { required: true, min: 1, max: 128 });
+      text(body, "capture_type", "", { required: true, oneOf: ["OUTSTANDING_BALANCE"] });
+      const amount = moneyField(body, "amount", "", { positive: true });
+      if (!["ACTIVE", "SUSPENDED", "EXPIRED"].includes(subscription.status)) throw unprocessable("SUBSCRIPTION_STATUS_INVALID");
+      if (subscription.outstandingMinor === 0n) throw unprocessable("ZERO_OUTSTANDING_BALANCE");
+      if (amount.currency !== subscription.plan.currency) throw unprocessable("CURRENCY_MISMATCH", { field: "/amount/currency_code" });
+      if (amount.minor > subscription.outstandingMinor) throw unprocessable("AMOUNT_GREATER_THAN_OUTSTANDING_BALANCE", { field: "/amount/value" });
+      // A declined collection answers 200 with a DECLINED transaction; the balance stays owed.
+      this.collect(subscription, amount.minor, amount.minor);
+      const now = this.clock.now();
+      const transaction = this.sales.transactions(subscription.id, now, now).at(-1);
+      return { status: 200, body: transaction };
+    });
+    router.add("GET", "/v1/billing/subscriptions/{id}/transactions", rest, (context) => {
+      const subscription = this.find(context.params.id as string);
+      const bound = (name: string) => {
+        const value = context.query.get(name);
+        if (!value) throw badRequest("MISSING_REQUIRED_PARAMETER", { field: name, location: "query" });
+        const time = Date.parse(value);
+        if (Number.isNaN(time)) throw badRequest("INVALID_PARAMETER_SYNTAX", { field: name, value, location: "query" });
+        return time;
+      };
+      const transactions = this.sales.transactions(subscription.id, bound("start_time"), bound("end_time"));
+      return { status: 200, body: { transactions, total_items: transactions.length, total_pages: 1, links: [{ href: `${this.config.publicUrl}/v1/billing/subscriptions/${subscription.id}/transactions`, rel: "self", method: "GET" }] } };
+    });
+
+    router.add("GET", "/v1/billing/plans", rest, (context) => {
+      const product = context.query.get("product_id");
+      const pageSize = Math.min(20, Math.max(1, Number(context.query.get("page_size") ?? 10) || 10));
+      const page = Math.max(1, Number(context.query.get("page") ?? 1) || 1);
+      const all = [...this.plans.values()].filter((plan) => !product || plan.productId === product).sort((a, b) => a.createdAt - b.createdAt);
+      const plans = all.slice((page - 1) * pageSize, page * pageSize).map((plan) => {
+        const { id, product_id, name, status, description, usage_type, create_time, links } = this.renderPlan(plan);
+        return { id, product_id, name, status, ...(description ? { description } : {}), usage_type, create_time, links };
+      });
+      return { status: 200, body: { plans, total_items: all.length, total_pages: Math.max(1, Math.ceil(all.length / pageSize)), links: [{ href: `${this.config.publicUrl}/v1/billing/plans?page=${page}&page_size=${pageSize}`, rel: "self", method: "GET" }] } };
+    });
+    router.add("PATCH", "/v1/billing/plans/{id}", rest, (context) => {
+      const plan = this.plan(context.params.id as string);
+      if (plan.status === "INACTIVE") throw unprocessable("PLAN_STATUS_INACTIVE");
+      const operations = context.json();
+      if (!Array.isArray(operations) || operations.length === 0) throw badRequest("INVALID_PARAMETER_SYNTAX", { field: "/", description: "A JSON Patch array is expected." });
+      operations.forEach((operation, index) => this.patchPlan(plan, operation, `/${index}`));
+      plan.updatedAt = this.clock.now();
+      return { status: 204 };
+    });
+    router.add("POST", "/v1/billing/plans/{id}/update-pricing-schemes", rest, (context) => {
+      const plan = this.plan(context.params.id as string);
+      const schemes = arrayField(bodyObject(context.json()), "pricing_schemes", "", { required: true, min: 1, max: 99 }) as unknown[];
+      schemes.forEach((entry, index) => {
+        const here = `/pricing_schemes/${index}`;
+        if (!isJsonObject(entry)) throw badRequest("INVALID_PARAMETER_SYNTAX", { field: here });
+        const sequence = integerField(entry, "billing_cycle_sequence", here, Number.NaN, 1, 99);
+        const cycle = plan.cycles.find((c) => c.sequence === sequence);
+        if (!cycle) throw unprocessable("INVALID_BILLING_CYCLE_SEQUENCE", { field: `${here}/billing_cycle_sequence` });
+        const price = moneyField(objectField(entry, "pricing_scheme", here, true), "fixed_price", `${here}/pricing_scheme`, { positive: false });
+        if (price.currency !== plan.currency) throw unprocessable("CURRENCY_MISMATCH", { field: `${here}/pricing_scheme/fixed_price/currency_code` });
+        cycle.price = price;
+        cycle.pricingVersion += 1;
+      });
+      plan.updatedAt = this.clock.now();
+      return { status: 204 };
+    });
+  }
+
+  /** The JSON Patch operations PayPal allows on a plan (`replace` of these paths). */
+  private patchPlan(plan: Plan, operation: unknown, pointer: string): void {
+    if (!isJsonObject(operation)) throw badRequest("INVALID_PARAMETER_SYNTAX", { field: pointer });
+    const op = text(operation, "op", pointer, { required: true, oneOf: ["add", "replace", "remove"] });
+    const path = text(operation, "path", pointer, { required: true, min: 1, max: 256 });
+    if (op !== "replace") throw badRequest("UNSUPPORTED_PATCH_OPERATION", { field: `${pointer}/op`, value: op });
+    const value = operation.value;
+    const holder = { value } as JsonObject;
+    switch (path) {
+      case "/name":
+        plan.name = text(holder, "value", pointer, { required: true, min: 1, max: 127 });
+        return;
+      case "/description":
+        plan.description = text(holder, "value", pointer, { required: true, min: 1, max: 127 });
+        return;
+      case "/payment_preferences/payment_failure_threshold":
+        plan.failureThreshold = integerField(holder, "value", pointer, 0, 0, 999);
+        return;
+      case "/payment_preferences/auto_bill_outstanding":
+        plan.autoBillOutstanding = booleanField(holder, "value", pointer) ?? plan.autoBillOutstanding;
+        return;
+      case "/payment_preferences/setup_fee_failure_action":
+        plan.setupFeeFailureAction = text(holder, "value", pointer, { required: true, oneOf: ["CONTINUE", "CANCEL"] }) as Plan["setupFeeFailureAction"];
+        return;
+      case "/payment_preferences/setup_fee": {
+        const fee = moneyField(holder, "value", pointer, { positive: false });
+        if (fee.currency !== plan.currency) throw unprocessable("CURRENCY_MISMATCH", { field: `${pointer}/value/currency_code` });
+        plan.setupFee = fee;
+        return;
+      }
+      default:
+        throw badRequest("INVALID_PATCH_PATH", { field: `${pointer}/path`, value: path });
+    }
   }
 
   private parseSubscription(body: JsonObject): SubscriptionRecord {
@@ -473,6 +662,13 @@ export class Subscriptions {
       cancelUrl: context && text(context, "cancel_url", "/application_context", { required, min: 10, max: 4000, pattern: URL_PATTERN }),
       brandName: context && text(context, "brand_name", "/application_context", { min: 1, max: 127 }),
       lastPayment: undefined,
+      cyclesCompleted: plan.cycles.map(() => 0),
+      nextBillingTime: undefined,
+      outstandingMinor: 0n,
+      failedPaymentsCount: 0,
+      lastFailedPayment: undefined,
+      failNext: 0,
+      finalPaymentTime: undefined,
       createdAt: now,
       updatedAt: now,
       statusUpdatedAt: now,
