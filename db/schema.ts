@@ -70,8 +70,26 @@ export const refundStatus = pgEnum("refund_status", ["pending", "completed", "fa
 
 export const enrollmentMode = pgEnum("enrollment_mode", ["full", "audit"]);
 export const enrollmentStatus = pgEnum("enrollment_status", ["active", "revoked"]);
-/** Why an enrollment exists: a free course, an audit, a paid order item, or an admin's grant. */
-export const enrollmentSource = pgEnum("enrollment_source", ["free", "audit", "purchase", "admin"]);
+/** Why an enrollment exists: a free course, an audit, a paid order item, an admin's grant, or a subscription. */
+export const enrollmentSource = pgEnum("enrollment_source", ["free", "audit", "purchase", "admin", "subscription"]);
+
+/** What a subscription product sells: every course (or a chosen set) while paid, or one course in instalments. */
+export const subscriptionKind = pgEnum("subscription_kind", ["membership", "plan"]);
+export const billingInterval = pgEnum("billing_interval", ["day", "week", "month", "year"]);
+
+/** One buyer's subscription. Transitions: lib/subscriptions/state.ts. */
+export const subscriptionStatus = pgEnum("subscription_status", [
+  "pending", // our row exists; the provider's subscription may exist, not approved yet
+  "active", // billing runs; access up to the paid-through date
+  "suspended", // billing paused (failed payments or an admin): access paused
+  "cancelled", // no more billing; access until the paid-through date
+  "expired", // a membership's finite cycles ran out
+  "completed", // a payment plan paid in full: the course is owned for good
+  "abandoned", // never approved (the buyer went back, or it timed out)
+]);
+
+/** One charge of a subscription (setup fee with the first cycle, each renewal, a collected balance). */
+export const subscriptionPaymentStatus = pgEnum("subscription_payment_status", ["completed", "partially_refunded", "refunded", "reversed", "declined"]);
 
 /** Where a raw provider payload came from. */
 export const paymentEventSource = pgEnum("payment_event_source", [
@@ -337,6 +355,177 @@ export const refundItems = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Subscriptions and payment plans
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What a seller sells by recurring payments. A membership opens every published course (`allCourses`) or the
+ * courses in subscription_product_courses while paid; a payment plan (`kind = plan`) splits one course's price
+ * into `instalments` payments and owns the course for good after the last one.
+ */
+export const subscriptionProducts = pgTable(
+  "subscription_products",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull().unique(),
+    kind: subscriptionKind("kind").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull(),
+    interval: billingInterval("interval").notNull(),
+    intervalCount: integer("interval_count").notNull().default(1),
+    /** Free days before the first regular payment (memberships only). */
+    trialDays: integer("trial_days").notNull().default(0),
+    /** Payment plans: how many payments; memberships: null (until cancelled). */
+    instalments: integer("instalments"),
+    /** Payment plans: the course they pay for. */
+    courseId: uuid("course_id").references(() => courses.id, { onDelete: "restrict" }),
+    allCourses: boolean("all_courses").notNull().default(false),
+    published: boolean("published").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("subscription_products_plan_shape", sql`(${t.kind} = 'plan') = (${t.courseId} is not null and ${t.instalments} is not null)`),
+    check("subscription_products_plan_no_trial", sql`${t.kind} = 'membership' or (${t.trialDays} = 0 and not ${t.allCourses})`),
+    check("subscription_products_instalments", sql`${t.instalments} is null or ${t.instalments} between 2 and 36`),
+    check("subscription_products_interval_count", sql`${t.intervalCount} between 1 and 12`),
+    check("subscription_products_trial_days", sql`${t.trialDays} between 0 and 90`),
+    check("subscription_products_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+  ],
+);
+
+/** The chosen courses of a membership that does not open every course. */
+export const subscriptionProductCourses = pgTable(
+  "subscription_product_courses",
+  {
+    productId: uuid("product_id")
+      .notNull()
+      .references(() => subscriptionProducts.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "restrict" }),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.courseId] })],
+);
+
+/**
+ * A price of a subscription product in one currency, versioned: changing a price adds a version for new buyers,
+ * and every subscriber stays on the version they bought (each version is its own provider plan).
+ */
+export const subscriptionPrices = pgTable(
+  "subscription_prices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    productId: uuid("product_id")
+      .notNull()
+      .references(() => subscriptionProducts.id, { onDelete: "cascade" }),
+    currency: currencyCode(),
+    version: integer("version").notNull(),
+    /** Each regular payment (a plan's instalment). */
+    amountMinor: money("amount_minor").notNull(),
+    setupFeeMinor: money("setup_fee_minor").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("subscription_prices_version_unique").on(t.productId, t.currency, t.version),
+    check("subscription_prices_amount_positive", sql`${t.amountMinor} > 0`),
+    check("subscription_prices_setup_fee", sql`${t.setupFeeMinor} >= 0`),
+  ],
+);
+
+/**
+ * The provider's catalog entries for a product and its prices (PayPal: one catalog product per subscription
+ * product, one plan per price version), created once, lazily, and shared by every buyer and app instance.
+ */
+export const providerPlans = pgTable(
+  "provider_plans",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    provider: paymentProvider("provider").notNull(),
+    productId: uuid("product_id")
+      .notNull()
+      .references(() => subscriptionProducts.id, { onDelete: "restrict" }),
+    /** Null for the row that holds the provider's catalog product. */
+    priceId: uuid("price_id").references(() => subscriptionPrices.id, { onDelete: "restrict" }),
+    providerId: text("provider_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("provider_plans_product_unique").on(t.provider, t.productId).where(sql`${t.priceId} is null`),
+    uniqueIndex("provider_plans_price_unique").on(t.provider, t.priceId).where(sql`${t.priceId} is not null`),
+    uniqueIndex("provider_plans_provider_id_unique").on(t.provider, t.providerId),
+  ],
+);
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    productId: uuid("product_id")
+      .notNull()
+      .references(() => subscriptionProducts.id, { onDelete: "restrict" }),
+    priceId: uuid("price_id")
+      .notNull()
+      .references(() => subscriptionPrices.id, { onDelete: "restrict" }),
+    provider: paymentProvider("provider").notNull(),
+    providerSubscriptionId: text("provider_subscription_id"),
+    status: subscriptionStatus("status").notNull().default("pending"),
+    /** Access runs to here (plus a short grace); moved only by payments the provider confirmed. */
+    paidThrough: timestamp("paid_through", { withTimezone: true }),
+    nextBillingAt: timestamp("next_billing_at", { withTimezone: true }),
+    /** Consecutive failed payments, and what they leave owed (the buyer is asked to update their payment method). */
+    failedPayments: integer("failed_payments").notNull().default(0),
+    outstandingMinor: money("outstanding_minor").notNull().default(0),
+    /** Payment plans: regular payments received. */
+    instalmentsPaid: integer("instalments_paid").notNull().default(0),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    attentionReason: text("attention_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("subscriptions_provider_id_unique").on(t.provider, t.providerSubscriptionId),
+    // One running subscription per buyer and product: a second approval (two tabs) cannot bill twice.
+    uniqueIndex("subscriptions_one_running").on(t.userId, t.productId).where(sql`${t.status} in ('active', 'suspended')`),
+    index("subscriptions_user_idx").on(t.userId, t.createdAt),
+    index("subscriptions_status_idx").on(t.status, t.updatedAt),
+    check("subscriptions_outstanding", sql`${t.outstandingMinor} >= 0`),
+  ],
+);
+
+/** Every charge of a subscription the provider reported, with its raw variables; one row per provider payment. */
+export const subscriptionPayments = pgTable(
+  "subscription_payments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    subscriptionId: uuid("subscription_id")
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: "restrict" }),
+    provider: paymentProvider("provider").notNull(),
+    /** PayPal: the sale (transaction) id. */
+    providerPaymentId: text("provider_payment_id").notNull(),
+    status: subscriptionPaymentStatus("status").notNull(),
+    grossMinor: money("gross_minor").notNull(),
+    feeMinor: money("fee_minor"),
+    refundedMinor: money("refunded_minor").notNull().default(0),
+    currency: currencyCode(),
+    paidAt: timestamp("paid_at", { withTimezone: true }).notNull(),
+    raw: jsonb("raw").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("subscription_payments_provider_unique").on(t.provider, t.providerPaymentId),
+    index("subscription_payments_subscription_idx").on(t.subscriptionId, t.paidAt),
+    check("subscription_payments_gross_positive", sql`${t.grossMinor} > 0`),
+    check("subscription_payments_refunded", sql`${t.refundedMinor} between 0 and ${t.grossMinor}`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Enrollments
 // ---------------------------------------------------------------------------------------------
 
@@ -359,6 +548,10 @@ export const enrollments = pgTable(
     source: enrollmentSource("source").notNull(),
     /** The order item that paid for a purchase. */
     orderItemId: uuid("order_item_id").references(() => orderItems.id, { onDelete: "restrict" }),
+    /** The subscription that opens this course (source = subscription). */
+    subscriptionId: uuid("subscription_id").references(() => subscriptions.id, { onDelete: "restrict" }),
+    /** Access ends here (a subscription's paid-through date plus grace); null: for good. */
+    accessUntil: timestamp("access_until", { withTimezone: true }),
     grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     revokeReason: text("revoke_reason"),
@@ -371,6 +564,11 @@ export const enrollments = pgTable(
       sql`(${t.source} = 'purchase') = (${t.orderItemId} IS NOT NULL)`,
     ),
     check("enrollments_audit_mode", sql`(${t.source} = 'audit') = (${t.mode} = 'audit')`),
+    // Compared as text: an enum value added in a migration cannot be used as a literal in the same transaction.
+    check("enrollments_subscription", sql`(${t.source}::text = 'subscription') = (${t.subscriptionId} IS NOT NULL)`),
+    // Only a subscription's access runs out by date; everything else is for good until revoked.
+    check("enrollments_access_until", sql`${t.accessUntil} IS NULL OR ${t.source}::text = 'subscription'`),
+    index("enrollments_subscription_idx").on(t.subscriptionId),
   ],
 );
 
@@ -397,6 +595,7 @@ export const paymentEvents = pgTable(
     /** What deduplicates a notification: the webhook event id, or IPN "txn_id:payment_status". */
     dedupeKey: text("dedupe_key"),
     orderId: uuid("order_id").references(() => orders.id, { onDelete: "set null" }),
+    subscriptionId: uuid("subscription_id").references(() => subscriptions.id, { onDelete: "set null" }),
     httpStatus: integer("http_status"),
     raw: jsonb("raw").notNull(),
     /** Request headers worth keeping (webhook transmission headers); never credentials. */
@@ -411,6 +610,7 @@ export const paymentEvents = pgTable(
   (t) => [
     uniqueIndex("payment_events_dedupe_unique").on(t.provider, t.source, t.dedupeKey),
     index("payment_events_order_idx").on(t.orderId, t.receivedAt),
+    index("payment_events_subscription_idx").on(t.subscriptionId, t.receivedAt),
     // The admin's search by PayPal payer id: in an order response, a webhook's resource, or an IPN post's fields.
     index("payment_events_payer_idx")
       .on(sql`(${PAYER_ID_SQL})`)
@@ -505,3 +705,10 @@ export type OrderStatus = (typeof orderStatus.enumValues)[number];
 export type PaymentStatus = (typeof paymentStatus.enumValues)[number];
 export type EnrollmentMode = (typeof enrollmentMode.enumValues)[number];
 export type UserRole = (typeof userRole.enumValues)[number];
+export type SubscriptionProduct = typeof subscriptionProducts.$inferSelect;
+export type SubscriptionPrice = typeof subscriptionPrices.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;
+export type SubscriptionPayment = typeof subscriptionPayments.$inferSelect;
+export type SubscriptionStatus = (typeof subscriptionStatus.enumValues)[number];
+export type SubscriptionKind = (typeof subscriptionKind.enumValues)[number];
+export type BillingInterval = (typeof billingInterval.enumValues)[number];

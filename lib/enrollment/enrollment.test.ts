@@ -16,7 +16,7 @@ for (const engine of testEngines()) {
       const [user, course] = await Promise.all([makeUser(t.db), makeCourse(t.db, { priceMinor: 0 })]);
       const result = await enroll(t.db, user.id, course.id, "free");
       expect(result).toMatchObject({ ok: true, mode: "full", created: true, slug: course.slug });
-      expect(await getAccess(t.db, user.id, course.id)).toEqual({ mode: "full", status: "active" });
+      expect(await getAccess(t.db, user.id, course.id)).toEqual({ mode: "full", status: "active", accessUntil: null });
     });
 
     it("turns a double submit into one enrollment", async () => {

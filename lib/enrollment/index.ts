@@ -15,8 +15,15 @@ type Grant =
   | { mode: "audit"; source: "audit"; orderItemId?: undefined }
   | { mode: "full"; source: "purchase"; orderItemId: string };
 
-/** Enrollments only ever move "up": revoked → active, audit → full; an active full one is never downgraded. */
-const UPGRADE_ONLY = sql`${enrollments.status} = 'revoked' or (${enrollments.mode} = 'audit' and excluded.mode = 'full')`;
+/**
+ * Enrollments only ever move "up": revoked → active, audit → full, a subscription's time-limited access → owned
+ * (a purchase, a free course, an admin's grant); an active full enrollment for good is never downgraded.
+ */
+const UPGRADE_ONLY = sql`${enrollments.status} = 'revoked' or (${enrollments.mode} = 'audit' and excluded.mode = 'full')
+  or (${enrollments.source} = 'subscription' and (excluded.source not in ('subscription', 'audit') or ${enrollments.accessUntil} <= now()))`;
+
+/** The enrollments that open a course now: active, and within their access window if they have one. */
+export const CURRENT_ACCESS = sql`(${enrollments.status} = 'active' and (${enrollments.accessUntil} is null or ${enrollments.accessUntil} > now()))`;
 
 /**
  * Creates or upgrades the single (user, course) enrollment in one statement, so double submits and
@@ -38,7 +45,7 @@ export async function grantEnrollment(db: Queryable, userId: string, courseId: s
     .onConflictDoUpdate({
       target: [enrollments.userId, enrollments.courseId],
       // `excluded` is the row this grant proposed.
-      set: { mode: sql`excluded.mode`, source: sql`excluded.source`, orderItemId: sql`excluded.order_item_id`, status: "active", grantedAt: sql`now()`, revokedAt: null, revokeReason: null },
+      set: { mode: sql`excluded.mode`, source: sql`excluded.source`, orderItemId: sql`excluded.order_item_id`, subscriptionId: null, accessUntil: null, status: "active", grantedAt: sql`now()`, revokedAt: null, revokeReason: null },
       setWhere: UPGRADE_ONLY,
     })
     .returning();
@@ -57,7 +64,7 @@ export function purchaseGrantsSql(paid: SQL): SQL {
     from ${paid} as paid join ${orderItems} as item on item.order_id = paid.id
     on conflict (user_id, course_id) do update
       set mode = excluded.mode, source = excluded.source, order_item_id = excluded.order_item_id, status = 'active',
-          granted_at = now(), revoked_at = null, revoke_reason = null
+          subscription_id = null, access_until = null, granted_at = now(), revoked_at = null, revoke_reason = null
       where ${UPGRADE_ONLY}
     returning ${enrollments.id}`;
 }
@@ -88,7 +95,7 @@ export async function enroll(
 
 export async function getAccess(db: Queryable, userId: string, courseId: string): Promise<Access> {
   const [row] = await db
-    .select({ mode: enrollments.mode, status: enrollments.status })
+    .select({ mode: enrollments.mode, status: enrollments.status, accessUntil: enrollments.accessUntil })
     .from(enrollments)
     .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courseId)));
   return row ?? null;
@@ -112,6 +119,8 @@ export type MyCourse = {
   summary: string;
   mode: "full" | "audit";
   grantedAt: Date;
+  /** Set when a subscription opens the course: access ends then unless it renews. */
+  accessUntil: Date | null;
 };
 
 export async function listActiveEnrollments(db: Queryable, userId: string): Promise<MyCourse[]> {
@@ -123,9 +132,10 @@ export async function listActiveEnrollments(db: Queryable, userId: string): Prom
       summary: courses.summary,
       mode: enrollments.mode,
       grantedAt: enrollments.grantedAt,
+      accessUntil: enrollments.accessUntil,
     })
     .from(enrollments)
     .innerJoin(courses, eq(courses.id, enrollments.courseId))
-    .where(and(eq(enrollments.userId, userId), eq(enrollments.status, "active")))
+    .where(and(eq(enrollments.userId, userId), CURRENT_ACCESS))
     .orderBy(sql`${enrollments.grantedAt} desc`);
 }

@@ -8,7 +8,7 @@
 import type { EnrollmentMode } from "@/db/schema";
 
 export type CourseFacts = { published: boolean; priceMinor: number; auditable: boolean };
-export type ExistingEnrollment = { mode: EnrollmentMode; status: "active" | "revoked" } | null;
+export type ExistingEnrollment = Access;
 
 export type EnrollRefusal = "not_found" | "not_free" | "not_auditable" | "free_course" | "already_enrolled";
 
@@ -31,7 +31,8 @@ export function decideEnrollment(
   existing: ExistingEnrollment,
 ): EnrollDecision {
   if (!course || !course.published) return { kind: "refuse", reason: "not_found" };
-  const active = existing?.status === "active" ? existing : null;
+  // A subscription's access that has lapsed counts as none.
+  const active = canViewContent(existing) ? existing : null;
 
   if (request === "free") {
     if (course.priceMinor !== 0) return { kind: "refuse", reason: "not_free" };
@@ -46,9 +47,18 @@ export function decideEnrollment(
   return { kind: "grant", mode: "audit" };
 }
 
-export type Access = { mode: EnrollmentMode; status: "active" | "revoked" } | null;
+/**
+ * An enrollment as access rules see it. `accessUntil` is set on a subscription's enrollments: access runs to the
+ * paid-through date (plus grace) and lapses by itself afterwards; null means for good.
+ */
+export type Access = { mode: EnrollmentMode; status: "active" | "revoked"; accessUntil?: Date | null } | null;
 
-export const canViewContent = (access: Access) => access?.status === "active";
-export const canGetCertificate = (access: Access) => access?.status === "active" && access.mode === "full";
-/** Owning a course = an active full enrollment; audits and revoked enrollments can still buy it. */
-export const ownsCourse = canGetCertificate;
+const current = (access: Access, now: Date) => access?.status === "active" && (access.accessUntil == null || access.accessUntil > now);
+
+export const canViewContent = (access: Access, now = new Date()) => current(access, now);
+export const canGetCertificate = (access: Access, now = new Date()) => current(access, now) && access!.mode === "full";
+/**
+ * Owning a course = an active full enrollment for good; audits, revoked enrollments and a subscription's
+ * time-limited access can still buy it (and a purchase is never taken away when the subscription ends).
+ */
+export const ownsCourse = (access: Access, now = new Date()) => canGetCertificate(access, now) && access!.accessUntil == null;

@@ -4,6 +4,7 @@ import { PayPalClient, type PayPalClientOptions } from "@/lib/paypal/client";
 import type { PayPalEnvironment } from "@/lib/paypal/environment";
 import { validateIpn } from "@/lib/paypal/ipn";
 import { PayPalProvider } from "@/lib/paypal/provider";
+import { PayPalSubscriptions } from "@/lib/paypal/subscriptions";
 import { StripeClient } from "@/lib/stripe/client";
 import type { StripeEnvironment } from "@/lib/stripe/environment";
 import { StripeProvider } from "@/lib/stripe/provider";
@@ -11,7 +12,7 @@ import type { StartDeps } from "./checkout";
 import type { IpnDeps } from "./ipn";
 import type { NotificationDeps } from "./notifications";
 
-export type PaymentDeps = StartDeps & NotificationDeps & IpnDeps & { env: PayPalEnvironment; client: PayPalClient };
+export type PaymentDeps = StartDeps & NotificationDeps & IpnDeps & { env: PayPalEnvironment; client: PayPalClient; subscriptions: PayPalSubscriptions };
 
 /**
  * Everything the payment services need for one PayPal configuration: the database, the REST client (with its
@@ -32,6 +33,7 @@ export function createPaymentDeps(
     client,
     checkoutEnabled,
     provider: new PayPalProvider(client),
+    subscriptions: new PayPalSubscriptions(client),
     validateIpn: (raw) => validateIpn(env, raw),
     businessEmail: env.businessEmail,
   };

@@ -9,9 +9,12 @@ import { applyRefund } from "./refunds";
 import { orderById, orderByProviderId } from "./orders";
 import { PROVIDER_LABEL } from "./providers";
 import { syncOrder } from "./sync";
+import { applySubscriptionNotification } from "@/lib/subscriptions/notifications";
+import type { SubscriptionProvider } from "@/lib/subscriptions/types";
 import type { Notification } from "./types";
 
-export type NotificationDeps = CheckoutDeps;
+/** `subscriptions`: the provider's subscription services, where it offers subscriptions (PayPal). */
+export type NotificationDeps = CheckoutDeps & { subscriptions?: SubscriptionProvider };
 
 export type WebhookResponse = { status: number; body: { ok: boolean; outcome?: string; error?: string } };
 
@@ -46,8 +49,8 @@ export async function receiveWebhook(deps: NotificationDeps, headers: Headers, r
   }
 
   try {
-    const { outcome, orderId } = await applyNotification(deps, received.notification);
-    await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome, orderId }).where(eq(paymentEvents.id, eventRowId));
+    const { outcome, orderId, subscriptionId } = await applyNotification(deps, received.notification);
+    await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome, orderId, subscriptionId }).where(eq(paymentEvents.id, eventRowId));
     return { status: 200, body: { ok: true, outcome } };
   } catch (error) {
     log.error({ err: error, eventId: received.eventId, type: received.type, provider }, "webhook could not be applied; the provider will deliver it again");
@@ -55,13 +58,13 @@ export async function receiveWebhook(deps: NotificationDeps, headers: Headers, r
   }
 }
 
-export type Applied = { outcome: string; orderId: string | null };
+export type Applied = { outcome: string; orderId: string | null; subscriptionId?: string | null };
 
 /**
  * One notification, whatever carried it. Applied directly when it fits our state; when it does not (late,
  * duplicated, out of order), the provider is asked for the truth about the order instead of guessing.
  */
-export async function applyNotification(deps: CheckoutDeps, notification: Notification): Promise<Applied> {
+export async function applyNotification(deps: NotificationDeps, notification: Notification): Promise<Applied> {
   switch (notification.kind) {
     case "ignored":
       return { outcome: `ignored: ${notification.reason}`, orderId: null };
@@ -94,6 +97,12 @@ export async function applyNotification(deps: CheckoutDeps, notification: Notifi
 
     case "sync":
       return resync(deps, await orderByProviderId(deps.db, deps.provider.name, notification.providerOrderId));
+
+    case "subscription": {
+      if (!deps.subscriptions) return { outcome: "ignored: this provider sells no subscriptions here", orderId: null };
+      const applied = await applySubscriptionNotification({ db: deps.db, subscriptions: deps.subscriptions }, notification);
+      return { ...applied, orderId: null };
+    }
   }
 }
 

@@ -79,6 +79,11 @@ export type Notification =
   | { kind: "resync"; captureId: string }
   /** Something changed on a provider order: ask the provider for its whole truth (Stripe's session events). */
   | { kind: "sync"; providerOrderId: string }
+  /**
+   * Something changed on a subscription or one of its payments (named by the subscription, or by the payment only):
+   * ask the provider for the subscription's truth. A refund's amount is kept for the payment it refunds.
+   */
+  | { kind: "subscription"; providerSubscriptionId: string | null; providerPaymentId: string | null; refunded: Money | null }
   | { kind: "ignored"; reason: string };
 
 /** A raw notification after the provider verified and read it. */

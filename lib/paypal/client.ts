@@ -32,6 +32,8 @@ export type PayPalCall<T> = {
   schema: ZodType<T>;
   /** Our order this call concerns, linked in the events log. */
   orderId?: string | null;
+  /** Or our subscription. */
+  subscriptionId?: string | null;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -152,6 +154,7 @@ export class PayPalClient {
       source: "api",
       type: call.operation,
       orderId: call.orderId ?? null,
+      subscriptionId: call.subscriptionId ?? null,
       httpStatus: status,
       raw: raw as object,
     });

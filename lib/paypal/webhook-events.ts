@@ -3,6 +3,7 @@
  * resource inside is read with the same schemas as API responses (it is the same resource).
  */
 import { z } from "zod";
+import { parseDecimal } from "@/lib/money";
 import type { Notification } from "@/lib/payments/types";
 import { captureToFacts, capturedOrderId, captureFacts, refundFacts } from "./provider";
 import { captureSchema, orderSchema, refundSchema } from "./schemas";
@@ -52,5 +53,29 @@ export function interpretWebhook(event: WebhookEnvelope): Notification {
     if (capture.success) return { kind: "resync", captureId: capture.data.id };
     return { kind: "ignored", reason: "unreadable refund resource" };
   }
+  if (type.startsWith("BILLING.SUBSCRIPTION.")) {
+    const subscription = z.looseObject({ id: z.string().min(1) }).safeParse(event.resource);
+    return subscription.success ? { kind: "subscription", providerSubscriptionId: subscription.data.id, providerPaymentId: null, refunded: null } : { kind: "ignored", reason: "unreadable subscription resource" };
+  }
+  if (SALE_EVENTS.has(type)) {
+    // v1 resources: a sale (`id`), or for REFUNDED the refund (`sale_id`, `amount{total,currency}`).
+    const sale = saleEventSchema.safeParse(event.resource);
+    if (!sale.success) return { kind: "ignored", reason: "unreadable sale resource" };
+    const refunded = type === "PAYMENT.SALE.REFUNDED" && sale.data.amount ? parseDecimal(sale.data.amount.total, sale.data.amount.currency) : null;
+    return {
+      kind: "subscription",
+      providerSubscriptionId: sale.data.billing_agreement_id ?? null,
+      providerPaymentId: type === "PAYMENT.SALE.REFUNDED" ? (sale.data.sale_id ?? null) : sale.data.id,
+      refunded,
+    };
+  }
   return { kind: "ignored", reason: `unhandled event type ${type}` };
 }
+
+const SALE_EVENTS = new Set(["PAYMENT.SALE.COMPLETED", "PAYMENT.SALE.REFUNDED", "PAYMENT.SALE.REVERSED", "PAYMENT.SALE.DENIED"]);
+const saleEventSchema = z.looseObject({
+  id: z.string().min(1),
+  sale_id: z.string().optional(),
+  billing_agreement_id: z.string().optional(),
+  amount: z.looseObject({ total: z.string(), currency: z.string() }).optional(),
+});
