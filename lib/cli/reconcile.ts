@@ -25,6 +25,8 @@ async function main() {
     for (const c of r.changed) console.log(`  ${c.orderId}  ${c.from} → ${c.to}  (${c.note})`);
     if (r.refundsResent) console.log(`  Re-sent ${r.refundsResent} refund(s) whose outcome was unknown.`);
     if (r.notificationsReplayed) console.log(`  Applied ${r.notificationsReplayed} stored notification(s) that had not been applied.`);
+    if (r.subscriptionsChecked) console.log(`  Checked ${r.subscriptionsChecked} subscription(s); ${r.subscriptionsChanged.length} changed.`);
+    for (const c of r.subscriptionsChanged) console.log(`  subscription ${c.subscriptionId}  ${c.from} → ${c.to}`);
     for (const e of r.errors) console.log(`  error: ${e.what}: ${e.message}`);
     errors += r.errors.length;
   }

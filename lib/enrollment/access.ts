@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { enrollments } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { findPublishedCourse } from "@/lib/catalog";
+import { accessWithSubscriptions } from "@/lib/subscriptions/access";
 import { canGetCertificate, canViewContent } from "./rules";
 
 /**
@@ -16,6 +17,8 @@ export async function requireCourseAccess(slug: string, gate: "content" | "certi
   const course = await findPublishedCourse(db, slug);
   if (!course) notFound();
   const user = await requireUser(returnTo);
+  // A membership that includes the course opens it here, the first time the member comes.
+  await accessWithSubscriptions(db, user.id, course.id);
   const [enrollment] = await db
     .select()
     .from(enrollments)

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
+import { GRACE_MS } from "@/lib/subscriptions/state";
 import { FINISHED_STATUSES, HOLDING_STATUSES, PAID_PAYMENT_STATUSES, PAID_STATUSES } from "./state";
 
 export type Violation = { rule: string; detail: Record<string, unknown> };
@@ -64,6 +65,42 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
       from orders o join order_items oi on oi.order_id = o.id
       where o.status in (${list(HOLDING_STATUSES)}) and not ${refunded("oi.id")}
       group by o.user_id, oi.course_id having count(distinct o.id) > 1`,
+  },
+  {
+    rule: "subscription access without a paid period",
+    query: sql`
+      select e.id as enrollment_id, e.user_id, e.course_id, s.id as subscription_id, s.status, s.paid_through, e.access_until
+      from enrollments e join subscriptions s on s.id = e.subscription_id
+      where e.status = 'active' and e.source = 'subscription'
+        and case
+          when e.access_until is null then s.status <> 'completed'
+          when s.status in ('pending', 'abandoned') then e.access_until > now()
+          else s.paid_through is null or e.access_until > s.paid_through + ${GRACE_MS} * interval '1 millisecond'
+        end`,
+  },
+  {
+    // Memberships open courses as the member opens them (lib/subscriptions/access.ts); what they opened, and a
+    // plan's course, must stay open for the whole period paid.
+    rule: "paid subscription period without access",
+    query: sql`
+      select s.id as subscription_id, s.user_id, s.status, s.paid_through, e.course_id, e.access_until
+      from subscriptions s
+      join subscription_products sp on sp.id = s.product_id
+      left join enrollments e on e.user_id = s.user_id
+        and (e.subscription_id = s.id or (sp.kind = 'plan' and e.course_id = sp.course_id))
+      where ((s.status = 'active' and s.paid_through > now()) or s.status = 'completed')
+        and ((sp.kind = 'plan' and e.id is null)
+             or (e.subscription_id = s.id and e.status = 'revoked')
+             or (e.subscription_id = s.id and s.status = 'active' and e.access_until < s.paid_through)
+             or (sp.kind = 'plan' and s.status = 'completed' and e.access_until is not null))`,
+  },
+  {
+    rule: "subscription payment counted twice",
+    query: sql`
+      select s.id as subscription_id, s.instalments_paid,
+        (select count(*)::int from subscription_payments p where p.subscription_id = s.id and p.status in ('completed', 'partially_refunded')) as payments_kept
+      from subscriptions s
+      where s.instalments_paid > (select count(*) from subscription_payments p where p.subscription_id = s.id and p.status in ('completed', 'partially_refunded'))`,
   },
 ];
 

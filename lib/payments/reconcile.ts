@@ -11,6 +11,8 @@ import { applyIpnEvent, sweepIpnInbox, type IpnDeps } from "./ipn";
 import { applyNotification } from "./notifications";
 import { sendRefund } from "./refunds";
 import { OPEN_STATUSES } from "./state";
+import { reconcileSubscriptions } from "@/lib/subscriptions/reconcile";
+import type { SubscriptionProvider } from "@/lib/subscriptions/types";
 import { syncOrder, type SyncResult } from "./sync";
 
 export type ReconcileOptions = {
@@ -28,6 +30,9 @@ export type ReconcileReport = {
   notificationsReplayed: number;
   /** Settled IPN inbox messages deleted after the retention period. */
   ipnPruned: number;
+  /** Subscriptions asked about, and those whose status changed or that were abandoned unapproved. */
+  subscriptionsChecked: number;
+  subscriptionsChanged: { subscriptionId: string; from: string; to: string }[];
   errors: { what: string; message: string }[];
   durationMs: number;
 };
@@ -42,14 +47,17 @@ export const RECONCILE_LOCK = 7_261_003_002;
  * idempotency key; notifications stored but never applied (a crash in between) are applied; IPN messages whose
  * validation never finished are validated, and settled ones past their retention are pruned.
  */
-/** Any provider's services; PayPal's also validate IPN, whose inbox the sweep then tends too. */
-export type ReconcileDeps = CheckoutDeps | IpnDeps;
+/**
+ * Any provider's services; PayPal's also validate IPN, whose inbox the sweep then tends too, and sell
+ * subscriptions, which the sweep brings in line as well.
+ */
+export type ReconcileDeps = (CheckoutDeps | IpnDeps) & { subscriptions?: SubscriptionProvider };
 
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const started = Date.now();
   const now = options.now ?? new Date();
   const before = new Date(now.getTime() - (options.minAgeMs ?? 5 * 60_000));
-  const report: ReconcileReport = { ordersChecked: 0, changed: [], refundsResent: 0, notificationsReplayed: 0, ipnPruned: 0, errors: [], durationMs: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, changed: [], refundsResent: 0, notificationsReplayed: 0, ipnPruned: 0, subscriptionsChecked: 0, subscriptionsChanged: [], errors: [], durationMs: 0 };
   const attempt = async (what: string, fn: () => Promise<void>) => {
     try {
       await fn();
@@ -104,11 +112,19 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         if (!("validateIpn" in deps)) throw new Error("an IPN event for a provider without IPN");
         await applyIpnEvent(deps, event.id);
       } else {
-        const { outcome, orderId } = await applyNotification(deps, deps.provider.interpretNotification(event.raw));
-        await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `replayed: ${outcome}`, orderId }).where(eq(paymentEvents.id, event.id));
+        const { outcome, orderId, subscriptionId } = await applyNotification(deps, deps.provider.interpretNotification(event.raw));
+        await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `replayed: ${outcome}`, orderId, subscriptionId }).where(eq(paymentEvents.id, event.id));
       }
       report.notificationsReplayed++;
     });
+  }
+
+  const subscriptionsOf = "subscriptions" in deps ? deps.subscriptions : undefined;
+  if (subscriptionsOf) {
+    const sweep = await reconcileSubscriptions({ db: deps.db, subscriptions: subscriptionsOf }, before, now, options.limit);
+    report.subscriptionsChecked = sweep.checked;
+    report.subscriptionsChanged = sweep.changed.map(({ subscriptionId, from, to }) => ({ subscriptionId, from, to }));
+    report.errors.push(...sweep.errors);
   }
 
   if ("validateIpn" in deps) await attempt("IPN inbox", async () => {

@@ -82,7 +82,7 @@ export async function activateSubscription(deps: SubscriptionDeps, userId: strin
 export async function syncChecked(deps: SubscriptionDeps, row: Subscription): Promise<SyncResult> {
   if (!row.providerSubscriptionId) return { ok: false, message: SUBSCRIPTION_MESSAGES.notFound };
   const truth = await deps.subscriptions.getSubscription({ providerSubscriptionId: row.providerSubscriptionId, subscriptionId: row.id });
-  if (!truth.ok) return { ok: false, message: SUBSCRIPTION_MESSAGES.providerUnavailable };
+  if (!truth.ok) return { ok: false, message: truth.failure.kind === "not_found" ? SUBSCRIPTION_MESSAGES.unknownAtProvider : SUBSCRIPTION_MESSAGES.providerUnavailable };
   const [plan] = await deps.db
     .select({ providerId: providerPlans.providerId })
     .from(providerPlans)

@@ -6,6 +6,7 @@ export const SUBSCRIPTION_MESSAGES = {
   alreadySubscribed: "You already have this subscription. You can manage it under My subscriptions.",
   alreadyOwned: "You already own this course, so there is nothing to pay.",
   notApproved: "PayPal has not received your approval yet. Please complete it in the PayPal window.",
+  unknownAtProvider: "PayPal does not know this subscription. Nothing was granted; please start again.",
   mismatch: "This subscription does not match what was offered. Nothing was granted; we are looking into it.",
   notCancellable: "This subscription is not running, so there is nothing to cancel.",
   paymentFailed: "Your last payment did not go through. Update your payment method at PayPal to keep your access.",

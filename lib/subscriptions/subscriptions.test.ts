@@ -9,6 +9,9 @@ import { canViewContent, getAccess, ownsCourse } from "@/lib/enrollment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeSubscriptionProduct, makeUser } from "@/lib/testing/fixtures";
 import { usePayments, type Instance } from "@/lib/testing/payments";
+import { checkInvariants } from "@/lib/payments/invariants";
+import { reconcile } from "@/lib/payments/reconcile";
+import { accessWithSubscriptions } from "./access";
 import { activateSubscription, cancelSubscription, startSubscription, syncChecked } from "./checkout";
 import { GRACE_MS } from "./state";
 
@@ -54,6 +57,12 @@ for (const engine of testEngines()) {
       expect(canViewContent(access)).toBe(true);
       expect(ownsCourse(access)).toBe(false); // a member can still buy it outright
       expect(access!.accessUntil!.getTime()).toBe(trialEnd + GRACE_MS);
+      // A course published after the membership started opens when the member comes to it.
+      const later = await makeCourse(h.db);
+      expect(await getAccess(h.db, s.user.id, later.id)).toBeNull();
+      expect(canViewContent(await accessWithSubscriptions(h.db, s.user.id, later.id))).toBe(true);
+      const outsider = await makeUser(h.db);
+      expect(await accessWithSubscriptions(h.db, outsider.id, later.id)).toBeNull();
 
       await months(3);
       row = await rowOf(s.subscriptionId);
@@ -64,6 +73,31 @@ for (const engine of testEngines()) {
       expect(events.every((e) => e.verified && e.processedAt)).toBe(true);
       // Each renewal is one payment row however often it was reported.
       expect(new Set((await paymentsOf(s.subscriptionId)).map((p) => p.providerPaymentId)).size).toBe(4);
+      expect(await checkInvariants(h.db)).toEqual([]);
+    });
+
+    it("reconciliation brings a subscription in line when every webhook was lost, and abandons one never approved", async () => {
+      const deps = h.instance();
+      const course = await makeCourse(h.db);
+      const { product } = await makeSubscriptionProduct(h.db);
+      const s = await subscribed(deps, product);
+      await h.emulator.control.webhooks.setPolicy({ drop: 1 });
+      const before = (await rowOf(s.subscriptionId)).paidThrough!;
+      await h.emulator.control.advanceClock(31 * DAY);
+      await h.emulator.control.webhooks.flush();
+      expect((await rowOf(s.subscriptionId)).paidThrough).toEqual(before); // nothing heard
+      const unapproved = await startSubscription(deps, (await makeUser(h.db)).id, { productId: product.id, currency: "USD" });
+      if (!unapproved.ok) throw new Error(unapproved.message);
+
+      const report = await reconcile(deps, { minAgeMs: 0, now: new Date(Date.now() + 4 * 3600 * 1000) });
+      // (Subscriptions of earlier tests are unknown to the emulator, reset since: those are reported, not ours.)
+      expect(report.errors.filter((e) => e.what.includes(s.subscriptionId) || e.what.includes(unapproved.subscriptionId))).toEqual([]);
+      expect(report.subscriptionsChecked).toBeGreaterThanOrEqual(2);
+      expect((await rowOf(s.subscriptionId)).paidThrough!.getTime()).toBeGreaterThan(before.getTime() + 27 * DAY * 1000);
+      expect((await paymentsOf(s.subscriptionId))).toHaveLength(2);
+      expect((await rowOf(unapproved.subscriptionId)).status).toBe("abandoned");
+      expect(canViewContent(await getAccess(h.db, s.user.id, course.id))).toBe(true);
+      expect(await checkInvariants(h.db)).toEqual([]);
     });
 
     it("a failed renewal keeps the paid-through date and asks for a new payment method; the next payment catches up", async () => {
@@ -123,6 +157,7 @@ for (const engine of testEngines()) {
       expect(ownsCourse(await getAccess(h.db, s.user.id, course.id))).toBe(true);
       const refusal = await startSubscription(deps, s.user.id, { productId: product.id, currency: "USD" });
       expect(refusal).toMatchObject({ ok: false, message: expect.stringMatching(/already own/) });
+      expect(await checkInvariants(h.db)).toEqual([]);
     });
 
     it("a refunded renewal ends the access it paid for", async () => {
