@@ -19,6 +19,7 @@ export async function bootstrapDatabase(): Promise<void> {
   const report = demoSeedingEnabled() ? await seedDemo(handle.db) : null;
   console.log(`[coursepay] database ready: ${handle.describe} (${Date.now() - started} ms)`);
   if (report?.coursesCreated) console.log(`[coursepay] seeded the demo catalog (${report.coursesCreated} courses)`);
+  if (report?.subscriptionProductsCreated) console.log(`[coursepay] seeded ${report.subscriptionProductsCreated} demo membership and payment plan(s)`);
   // Passwords of freshly created demo accounts are shown once, and only in development.
   if (report?.accountsCreated.length && process.env.NODE_ENV !== "production") {
     console.log("[coursepay] demo accounts (shown once — note them down):");

@@ -6,7 +6,7 @@ import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { queryRows } from "./client";
 import { migrateDatabase, migrationsFolder } from "./migrate";
 import { cartItems, carts, courses, orders, paymentEvents, users } from "./schema";
-import { DEMO_ACCOUNTS, DEMO_COURSES, seedDemo } from "./seed";
+import { DEMO_ACCOUNTS, DEMO_COURSES, DEMO_SUBSCRIPTIONS, seedDemo } from "./seed";
 
 /** Drizzle wraps driver errors ("Failed query: …"); the database's own message is the cause. */
 const dbError = (message: RegExp) => ({ cause: expect.objectContaining({ message: expect.stringMatching(message) }) });
@@ -27,9 +27,10 @@ for (const engine of testEngines()) {
       const first = await seedDemo(t.db);
       const second = await seedDemo(t.db);
       expect(first.coursesCreated).toBe(DEMO_COURSES.length);
+      expect(first.subscriptionProductsCreated).toBe(DEMO_SUBSCRIPTIONS.length);
       expect(first.accountsCreated.map((a) => a.email)).toEqual(DEMO_ACCOUNTS.map((a) => a.email));
       expect(first.accountsCreated.every((a) => a.password.length >= 12)).toBe(true);
-      expect(second).toEqual({ coursesCreated: 0, accountsCreated: [] });
+      expect(second).toEqual({ coursesCreated: 0, subscriptionProductsCreated: 0, accountsCreated: [] });
       const [admin] = await t.db.select().from(users).where(eq(users.email, "admin@coursepay.test"));
       expect(admin?.role).toBe("admin");
     });

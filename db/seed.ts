@@ -4,10 +4,10 @@
  * duplicates or resets anything.
  */
 import { randomBytes } from "node:crypto";
-import { count, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { hash } from "@node-rs/argon2";
 import type { Queryable } from "./client";
-import { courses, users } from "./schema";
+import { courses, subscriptionPrices, subscriptionProducts, users } from "./schema";
 
 type DemoCourse = Omit<typeof courses.$inferInsert, "id" | "createdAt" | "updatedAt">;
 
@@ -119,6 +119,36 @@ export const DEMO_COURSES: DemoCourse[] = [
   },
 ];
 
+/** A membership of every course, and a payment plan for one paid course (inserted only into an empty subscription catalog). */
+export const DEMO_SUBSCRIPTIONS: { product: Omit<typeof subscriptionProducts.$inferInsert, "courseId">; courseSlug?: string; price: { currency: string; amountMinor: number; setupFeeMinor: number } }[] = [
+  {
+    product: {
+      slug: "all-access",
+      kind: "membership",
+      name: "All-access membership",
+      description: "Every course in the catalog, including the ones published later, for as long as you subscribe.",
+      interval: "month",
+      trialDays: 7,
+      allCourses: true,
+      published: true,
+    },
+    price: { currency: "USD", amountMinor: 1900, setupFeeMinor: 500 },
+  },
+  {
+    product: {
+      slug: "postgresql-in-3-payments",
+      kind: "plan",
+      name: "PostgreSQL for Application Developers, in 3 payments",
+      description: "The whole course from the first payment; after the third, it is yours for good.",
+      interval: "month",
+      instalments: 3,
+      published: true,
+    },
+    courseSlug: "postgresql-for-app-developers",
+    price: { currency: "USD", amountMinor: 2700, setupFeeMinor: 0 },
+  },
+];
+
 export const DEMO_ACCOUNTS = [
   { email: "admin@coursepay.test", name: "Ada Admin", role: "admin" as const, passwordEnv: "DEMO_ADMIN_PASSWORD" },
   { email: "student@coursepay.test", name: "Sam Student", role: "student" as const, passwordEnv: "DEMO_STUDENT_PASSWORD" },
@@ -126,6 +156,7 @@ export const DEMO_ACCOUNTS = [
 
 export type SeedReport = {
   coursesCreated: number;
+  subscriptionProductsCreated: number;
   /** Accounts created by this run, with their password (only ever shown once). */
   accountsCreated: { email: string; role: string; password: string }[];
 };
@@ -133,6 +164,19 @@ export type SeedReport = {
 export async function seedDemo(db: Queryable): Promise<SeedReport> {
   const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(courses);
   const inserted = n > 0 ? [] : await db.insert(courses).values(DEMO_COURSES).onConflictDoNothing().returning({ id: courses.id });
+
+  let subscriptionProductsCreated = 0;
+  const [{ products } = { products: 0 }] = await db.select({ products: count() }).from(subscriptionProducts);
+  if (products === 0) {
+    for (const { product, courseSlug, price } of DEMO_SUBSCRIPTIONS) {
+      const course = courseSlug ? (await db.select({ id: courses.id }).from(courses).where(eq(courses.slug, courseSlug)))[0] : undefined;
+      if (courseSlug && !course) continue; // its course was deleted: no plan for it
+      const [row] = await db.insert(subscriptionProducts).values({ ...product, courseId: course?.id ?? null }).onConflictDoNothing().returning({ id: subscriptionProducts.id });
+      if (!row) continue;
+      await db.insert(subscriptionPrices).values({ productId: row.id, version: 1, ...price });
+      subscriptionProductsCreated++;
+    }
+  }
 
   const accountsCreated: SeedReport["accountsCreated"] = [];
   for (const account of DEMO_ACCOUNTS) {
@@ -146,5 +190,5 @@ export async function seedDemo(db: Queryable): Promise<SeedReport> {
       .returning({ id: users.id });
     if (created) accountsCreated.push({ email: account.email, role: account.role, password });
   }
-  return { coursesCreated: inserted.length, accountsCreated };
+  return { coursesCreated: inserted.length, subscriptionProductsCreated, accountsCreated };
 }

@@ -2,7 +2,7 @@ import { Alert } from "@/components/ui/alert";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import type { ProviderName } from "@/lib/payments/types";
 import { PayPalPayment } from "./paypal-payment";
-import { ProviderPagePayment } from "./provider-page-payment";
+import { ProviderPagePayment } from "./provider-page-payment-button";
 
 type Selection = { kind: "cart"; currency: string } | { kind: "course"; courseId: string };
 

@@ -3,7 +3,7 @@ import { Alert } from "@/components/ui/alert";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import { browserPayPalOptions } from "@/lib/payments/runtime";
 import { PayPalCheckout } from "./paypal-checkout";
-import { ProviderPagePayment } from "./provider-page-payment";
+import { ProviderPagePayment } from "./provider-page-payment-button";
 
 /**
  * PayPal's buttons with the configuration in force, and under them the redirect flow for buyers whose popups are

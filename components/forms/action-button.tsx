@@ -16,6 +16,7 @@ export function ActionButton({
   detail,
   pendingLabel,
   variant,
+  lostAnswer = LOST_ANSWER,
 }: {
   action: (state: FormState, formData: FormData) => Promise<FormState>;
   fields: Record<string, string>;
@@ -24,8 +25,10 @@ export function ActionButton({
   detail?: string;
   pendingLabel: string;
   variant?: ButtonVariant;
+  /** What to say when no answer came back (a payment page that did not open: "nothing was charged"). */
+  lostAnswer?: string;
 }) {
-  const [state, formAction] = useGuardedActionState(action, LOST_ANSWER);
+  const [state, formAction] = useGuardedActionState(action, lostAnswer);
   return (
     <form action={formAction} className="space-y-3">
       {Object.entries(fields).map(([name, value]) => (

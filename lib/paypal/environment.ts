@@ -43,6 +43,8 @@ export type PayPalEnvironment = {
   ipnPostbackUrl: string;
   /** Hosts a webhook certificate may be downloaded from. */
   certHosts: string[];
+  /** Where a buyer manages their automatic payments (updates the payment method of a subscription). */
+  autopayUrl: string;
 };
 
 const envSchema = z.object({
@@ -104,6 +106,7 @@ export function environmentFor(mode: PayPalMode, values: PayPalValues, env: Reco
       businessEmail: values.businessEmail ?? LOCAL_DEFAULTS.businessEmail,
       ipnPostbackUrl: `${emulator}/cgi-bin/webscr`,
       certHosts: [new URL(emulator).host],
+      autopayUrl: `${emulator}/myaccount/autopay/`,
     };
   }
   if (!values.clientId || !values.clientSecret) throw new Error(`PayPal ${mode} needs a client id and secret`);
@@ -117,6 +120,7 @@ export function environmentFor(mode: PayPalMode, values: PayPalValues, env: Reco
     businessEmail: values.businessEmail,
     ipnPostbackUrl: IPN_POSTBACK[mode],
     certHosts: mode === "live" ? ["api.paypal.com", "api-m.paypal.com"] : ["api.sandbox.paypal.com", "api-m.sandbox.paypal.com"],
+    autopayUrl: mode === "live" ? "https://www.paypal.com/myaccount/autopay/" : "https://www.sandbox.paypal.com/myaccount/autopay/",
   };
 }
 

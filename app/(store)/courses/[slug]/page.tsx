@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { addToCartAction, enrollAuditAction, enrollFreeAction } from "@/app/(store)/actions";
@@ -9,11 +10,15 @@ import { Price } from "@/components/ui/price";
 import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
-import { getAccess } from "@/lib/enrollment";
+import { canViewContent } from "@/lib/enrollment";
 import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
 import { offeredProviders } from "@/lib/payments/runtime";
 import { PaymentOptions } from "@/components/checkout/payment-options";
+import { DateTime } from "@/components/admin/date-time";
+import { accessWithSubscriptions } from "@/lib/subscriptions/access";
+import { describePrice } from "@/lib/subscriptions/describe";
+import { listOffers } from "@/lib/subscriptions/queries";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -29,14 +34,17 @@ export default async function CoursePage({ params }: Props) {
   if (!course) notFound();
 
   const user = await currentUser();
-  const access = user ? await getAccess(db, user.id, course.id) : null;
+  // A membership that includes this course opens it (the first visit writes the enrollment).
+  const access = user ? await accessWithSubscriptions(db, user.id, course.id) : null;
+  const [plan] = await listOffers(db, { courseId: course.id });
   const inCart = user ? await isInCart(db, user.id, course.id) : false;
   // An earlier payment PayPal is still clearing: not owned yet, and not to be paid again.
   const pending = user ? (await pendingPurchases(db, user.id)).find((p) => p.courseId === course.id) : undefined;
   const price = coursePrice(course);
   const free = price.minor === 0;
   const offered = user && !free ? await offeredProviders(price.currency) : [];
-  const active = access?.status === "active" ? access.mode : null;
+  const active = canViewContent(access) ? access!.mode : null;
+  const byMembership = active === "full" && access!.accessUntil != null;
   const fields = { courseId: course.id, returnTo: `/courses/${course.slug}` };
   const signIn = `/sign-in?callbackUrl=${encodeURIComponent(`/courses/${course.slug}`)}`;
 
@@ -63,7 +71,13 @@ export default async function CoursePage({ params }: Props) {
           {active === "full" ? (
             <>
               <p className="rounded-lg bg-emerald-50 px-3 py-2 text-sm font-semibold text-emerald-800" role="status">
-                You are enrolled
+                {byMembership ? (
+                  <>
+                    Open with your subscription until <DateTime value={access!.accessUntil!} />
+                  </>
+                ) : (
+                  "You are enrolled"
+                )}
               </p>
               <ButtonLink href={`/learn/${course.slug}`} className="w-full">
                 Go to course
@@ -125,6 +139,14 @@ export default async function CoursePage({ params }: Props) {
                   <p className="mb-3 mt-1 text-xs text-slate-600">Pay for this course alone{payWith(offered)}. Your cart stays as it is.</p>
                   <PaymentOptions selection={{ kind: "course", courseId: course.id }} currency={price.currency} offered={offered} />
                 </section>
+              )}
+              {plan && (
+                <p className="text-sm text-slate-700">
+                  Or spread it out:{" "}
+                  <Link href={`/memberships/${plan.slug}`} className="font-semibold text-brand-800 underline">
+                    {describePrice(plan.prices[0]!).headline}
+                  </Link>
+                </p>
               )}
               {course.auditable && active !== "audit" && (
                 <>
