@@ -6,8 +6,10 @@ import { usePathname } from "next/navigation";
 const SECTIONS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/transactions", label: "Transactions" },
+  { href: "/admin/subscriptions", label: "Subscriptions" },
   { href: "/admin/notifications", label: "IPN inbox" },
   { href: "/admin/courses", label: "Courses" },
+  { href: "/admin/memberships", label: "Memberships" },
   { href: "/admin/settings/payments", label: "Payment settings" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;

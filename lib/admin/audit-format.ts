@@ -13,6 +13,10 @@ const ACTION_LABELS: Record<AdminAction, string> = {
   "course.updated": "Course changed",
   "refund.requested": "Refund requested",
   "order.reconciled": "Checked with the provider",
+  "subscription.cancel": "Subscription cancelled",
+  "subscription.suspend": "Subscription suspended",
+  "subscription.refund_last": "Subscription payment refunded",
+  "subscription_product.saved": "Membership or payment plan saved",
 };
 
 /** The label of a stored action; an action this version does not know (an older or newer one) shows as stored. */

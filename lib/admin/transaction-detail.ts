@@ -131,19 +131,24 @@ export async function findTransaction(db: Queryable, orderId: string): Promise<T
       createdAt: refund.createdAt,
     })),
     timeline: timeline(changes, refundRows.map((r) => r.refund), audit.lines),
-    events: events.map(({ event }) => ({
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      httpStatus: event.httpStatus,
-      verified: event.verified,
-      receivedAt: event.receivedAt,
-      processedAt: event.processedAt,
-      outcome: event.outcome,
-      fields: flattenJson(event.raw),
-      json: JSON.stringify(event.raw, null, 2),
-    })),
+    events: events.map(({ event }) => rawEvent(event)),
     refundable: PAID_STATUSES.includes(order.status) && detailItems.some((i) => i.refund === null),
+  };
+}
+
+/** A stored provider message as the admin reads it: every variable flattened, and the JSON as received. */
+export function rawEvent(event: PaymentEvent): RawEvent {
+  return {
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    httpStatus: event.httpStatus,
+    verified: event.verified,
+    receivedAt: event.receivedAt,
+    processedAt: event.processedAt,
+    outcome: event.outcome,
+    fields: flattenJson(event.raw),
+    json: JSON.stringify(event.raw, null, 2),
   };
 }
 

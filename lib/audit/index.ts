@@ -11,9 +11,13 @@ export type AdminAction =
   | "course.created"
   | "course.updated"
   | "refund.requested"
-  | "order.reconciled";
+  | "order.reconciled"
+  | "subscription.cancel"
+  | "subscription.suspend"
+  | "subscription.refund_last"
+  | "subscription_product.saved";
 
-export type AuditTarget = { type: "order" | "course" | "settings"; id: string };
+export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product"; id: string };
 
 /**
  * Writes one line of the admin audit log. Call it with the transaction that makes the change, so the log and

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { isUniqueViolation } from "@/db/client";
 import { providerPlans, subscriptionProducts, subscriptions, type Subscription } from "@/db/schema";
 import { getAccess, ownsCourse } from "@/lib/enrollment";
 import { log } from "@/lib/log";
@@ -112,14 +113,6 @@ async function cancelDuplicate(deps: SubscriptionDeps, row: Subscription): Promi
   }
   await deps.db.update(subscriptions).set({ attentionReason: `${reason}; its payments were refunded.`, updatedAt: new Date() }).where(eq(subscriptions.id, row.id));
   return syncSubscription(deps, row);
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name, constraint: name } = e as { code?: string; constraint_name?: string; constraint?: string };
-    if (code === "23505" && (constraint_name === constraint || name === constraint)) return true;
-  }
-  return false;
 }
 
 /** The buyer cancels: no more payments; access stays until the paid-through date. */

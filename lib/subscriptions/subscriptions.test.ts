@@ -4,7 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { enrollments, paymentEvents, providerPlans, subscriptionPayments, subscriptions } from "@/db/schema";
+import { adminAuditLog, enrollments, paymentEvents, providerPlans, subscriptionPayments, subscriptions } from "@/db/schema";
 import { canViewContent, getAccess, ownsCourse } from "@/lib/enrollment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeSubscriptionProduct, makeUser } from "@/lib/testing/fixtures";
@@ -12,6 +12,8 @@ import { usePayments, type Instance } from "@/lib/testing/payments";
 import { checkInvariants } from "@/lib/payments/invariants";
 import { reconcile } from "@/lib/payments/reconcile";
 import { accessWithSubscriptions } from "./access";
+import { adminSubscriptionAction } from "./admin";
+import { productFormSchema, saveProduct } from "./editor";
 import { activateSubscription, cancelSubscription, startSubscription, syncChecked } from "./checkout";
 import { GRACE_MS } from "./state";
 
@@ -205,6 +207,39 @@ for (const engine of testEngines()) {
       expect(plans.filter((p) => p.priceId === null)).toHaveLength(1);
       const calls = await h.emulator.control.calls({ path: "/v1/billing/plans", method: "POST" });
       expect(new Set(calls.filter((c) => c.status === 201).map((c) => c.requestId)).size).toBe(1);
+    });
+
+    it("an admin refunds the last payment, suspends and cancels at PayPal, each audited; a new price is a new plan for new buyers only", async () => {
+      const deps = h.instance();
+      const admin = await makeUser(h.db, { role: "admin" });
+      const course = await makeCourse(h.db);
+      const { product, price } = await makeSubscriptionProduct(h.db);
+      const s = await subscribed(deps, product);
+      expect(await adminSubscriptionAction(deps, admin.id, s.subscriptionId, "refund_last")).toMatchObject({ ok: true });
+      await h.settle();
+      expect((await paymentsOf(s.subscriptionId))[0]).toMatchObject({ status: "refunded", refundedMinor: 1900 });
+      expect(canViewContent(await getAccess(h.db, s.user.id, course.id), new Date(Date.now() + GRACE_MS + 60_000))).toBe(false);
+      expect(await adminSubscriptionAction(deps, admin.id, s.subscriptionId, "refund_last")).toMatchObject({ ok: false, message: expect.stringMatching(/no payment left/) });
+      expect(await adminSubscriptionAction(deps, admin.id, s.subscriptionId, "suspend")).toMatchObject({ ok: true });
+      expect((await rowOf(s.subscriptionId)).status).toBe("suspended");
+      expect(await adminSubscriptionAction(deps, admin.id, s.subscriptionId, "cancel")).toMatchObject({ ok: true });
+      expect((await rowOf(s.subscriptionId)).status).toBe("cancelled");
+      const audit = await h.db.select().from(adminAuditLog).where(eq(adminAuditLog.actorId, admin.id));
+      expect(audit.map((a) => a.action)).toEqual(["subscription.refund_last", "subscription.suspend", "subscription.cancel"]);
+
+      // The price changes: a new version, a new PayPal plan for the next buyer; the first subscriber stays on theirs.
+      const first = await subscribed(deps, product);
+      const form = (fields: Record<string, string>) =>
+        productFormSchema.parse({ kind: "membership", name: product.name, slug: product.slug, description: product.description, interval: "month", intervalCount: "1", trialDays: "0", allCourses: "on", currency: "USD", amount: "24.00", published: "on", ...fields });
+      expect(await saveProduct(h.db, admin.id, product.id, form({}))).toEqual({ ok: true, id: product.id, newPriceVersion: 2 });
+      const next = await subscribed(deps, product);
+      const [a, b] = [await rowOf(first.subscriptionId), await rowOf(next.subscriptionId)];
+      expect(a.priceId).toBe(price.id);
+      expect(b.priceId).not.toBe(price.id);
+      expect((await paymentsOf(next.subscriptionId)).map((p) => p.grossMinor)).toEqual([2400]);
+      expect((await h.db.select().from(providerPlans).where(eq(providerPlans.productId, product.id))).filter((p) => p.priceId)).toHaveLength(2);
+      // Subscribers exist: the billing rhythm can no longer change.
+      expect(await saveProduct(h.db, admin.id, product.id, form({ interval: "year" }))).toMatchObject({ ok: false, fieldErrors: { interval: [expect.stringMatching(/can no longer change/)] } });
     });
 
     it("refuses someone else's subscription, and one made on another plan, changing nothing", async () => {

@@ -108,6 +108,18 @@ function Target({ line, titles }: { line: AuditLine; titles: Map<string, string>
           {titles.get(id) ?? `Course ${id.slice(0, 8)}`}
         </Link>
       );
+    case "subscription":
+      return (
+        <Link href={`/admin/subscriptions/${encodeURIComponent(id)}`} className={linkClass}>
+          Subscription <span className="font-mono text-xs">{id.slice(0, 8)}</span>
+        </Link>
+      );
+    case "subscription_product":
+      return (
+        <Link href={`/admin/memberships/${encodeURIComponent(id)}`} className={linkClass}>
+          Membership or plan <span className="font-mono text-xs">{id.slice(0, 8)}</span>
+        </Link>
+      );
     default:
       return (
         <span className="text-slate-700">

@@ -161,6 +161,10 @@ function Tabs({ filter, counts }: { filter: TransactionFilter; counts: TabCounts
           </Link>
         );
       })}
+      {/* Recurring payments live with their subscriptions; the tab leads there. */}
+      <Link href="/admin/subscriptions" className="-mb-px flex items-center gap-2 border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900">
+        Subscriptions
+      </Link>
     </nav>
   );
 }

@@ -123,19 +123,19 @@ function SubscriptionCard({ subscription: s, autopayUrl }: { subscription: MySub
           <table className="mt-2 w-full text-left text-sm">
             <thead className="text-slate-600">
               <tr>
-                <th scope="col" className="py-1 font-medium">Date</th>
-                <th scope="col" className="py-1 font-medium">Amount</th>
-                <th scope="col" className="py-1 font-medium">Status</th>
-                <th scope="col" className="py-1 font-medium">Receipt</th>
+                <th scope="col" className="py-1 pr-3 font-medium">Date</th>
+                <th scope="col" className="py-1 pr-3 font-medium">Amount</th>
+                <th scope="col" className="py-1 pr-3 font-medium">Status</th>
+                <th scope="col" className="py-1 pr-3 font-medium">Receipt</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {s.payments.map((p) => (
                 <tr key={p.id}>
-                  <td className="py-1.5"><DateTime value={p.paidAt} /></td>
-                  <td className="py-1.5">{amount(p.grossMinor)}</td>
-                  <td className="py-1.5">{PAYMENT_STATUS[p.status]}{p.refundedMinor > 0 && p.status === "partially_refunded" ? ` (${amount(p.refundedMinor)})` : ""}</td>
-                  <td className="py-1.5 font-mono text-xs text-slate-600">PayPal {p.providerPaymentId}</td>
+                  <td className="py-1.5 pr-3"><DateTime value={p.paidAt} /></td>
+                  <td className="py-1.5 pr-3">{amount(p.grossMinor)}</td>
+                  <td className="py-1.5 pr-3">{PAYMENT_STATUS[p.status]}{p.refundedMinor > 0 && p.status === "partially_refunded" ? ` (${amount(p.refundedMinor)})` : ""}</td>
+                  <td className="break-all py-1.5 font-mono text-xs text-slate-600">PayPal {p.providerPaymentId}</td>
                 </tr>
               ))}
             </tbody>

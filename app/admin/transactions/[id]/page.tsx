@@ -3,7 +3,6 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { getDb } from "@/db/client";
-import { CopyButton } from "@/components/admin/copy-button";
 import { DateTime } from "@/components/admin/date-time";
 import { OrderStatusBadge } from "@/components/admin/order-status-badge";
 import { RefundForm } from "@/components/admin/refund-form";
@@ -11,7 +10,8 @@ import { ActionButton } from "@/components/forms/action-button";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
-import { findTransaction, type RawEvent } from "@/lib/admin/transaction-detail";
+import { RawMessages } from "@/components/admin/raw-messages";
+import { findTransaction } from "@/lib/admin/transaction-detail";
 import { tabOf } from "@/lib/admin/transactions";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
@@ -20,8 +20,6 @@ import { checkWithProviderAction, refundAction } from "./actions";
 import { isUuid } from "@/lib/uuid";
 
 export const metadata: Metadata = { title: "Transaction" };
-
-const SOURCE_LABELS: Record<RawEvent["source"], string> = { api: "API response", webhook: "Webhook", ipn: "IPN" };
 
 export default async function TransactionPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
@@ -161,57 +159,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
         </ol>
       </Section>
 
-      <section aria-labelledby="raw-heading" className="space-y-4">
-        <h2 id="raw-heading" className="text-xl font-semibold text-slate-900">
-          Raw {who} variables <span className="text-sm font-normal text-slate-600">({events.length} {events.length === 1 ? "message" : "messages"}, oldest first)</span>
-        </h2>
-        {events.length === 0 && <p className="text-sm text-slate-600">{who} has sent nothing about this order yet.</p>}
-        {events.map((event, index) => (
-          <details key={event.id} open={index === events.length - 1} className="rounded-xl border border-slate-200 bg-white">
-            <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-4 py-3 text-sm">
-              <Badge tone={event.source === "api" ? "blue" : "brand"}>{SOURCE_LABELS[event.source]}</Badge>
-              <span className="font-mono font-medium text-slate-900">{event.type}</span>
-              {event.httpStatus !== null && <span className="text-slate-600">HTTP {event.httpStatus}</span>}
-              {event.verified !== null && <Badge tone={event.verified ? "green" : "red"}>{event.verified ? "verified" : "not verified"}</Badge>}
-              {event.outcome && <span className="text-slate-600">→ {event.outcome}</span>}
-              <span className="ml-auto text-slate-600">
-                <DateTime value={event.receivedAt} />
-              </span>
-            </summary>
-            <div className="space-y-4 border-t border-slate-200 p-4">
-              <div tabIndex={0} role="region" aria-label={`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`} className="relative overflow-x-auto">
-                <table className="min-w-full text-xs">
-                  <caption className="sr-only">{`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`}</caption>
-                  <thead className="text-left font-semibold uppercase tracking-wide text-slate-600">
-                    <tr>
-                      <th scope="col" className="py-1 pr-4">Variable</th>
-                      <th scope="col" className="py-1">Value</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100 font-mono">
-                    {event.fields.map((f) => (
-                      <tr key={f.path}>
-                        <th scope="row" className="whitespace-nowrap py-1 pr-4 text-left font-normal text-slate-700">{f.path || "(value)"}</th>
-                        <td className="break-all py-1 text-slate-900">{f.value}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <div>
-                <div className="flex items-center justify-between">
-                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Raw JSON</h3>
-                  <CopyButton text={event.json} label="Copy JSON" />
-                </div>
-                {/* Focusable so keyboard users can scroll it. */}
-                <pre tabIndex={0} aria-label={`Raw JSON of ${SOURCE_LABELS[event.source]} ${event.type}`} className="mt-2 max-h-96 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">
-                  {event.json}
-                </pre>
-              </div>
-            </div>
-          </details>
-        ))}
-      </section>
+      <RawMessages events={events} provider={who} subject="this order" />
     </div>
   );
 }
