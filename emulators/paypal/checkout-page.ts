@@ -113,6 +113,40 @@ export class CheckoutPage {
     router.add("GET", "/webapps/billing/subscriptions", page, (context) => this.show(context, context.query));
     router.add("POST", "/checkoutnow/login", page, (context) => this.login(context));
     router.add("POST", "/checkoutnow/decision", page, (context) => this.decide(context));
+    router.add("GET", "/myaccount/autopay", page, () => this.autopay());
+    router.add("POST", "/myaccount/autopay/pay", page, (context) => this.payOwed(context));
+  }
+
+  /**
+   * PayPal's "Automatic payments" page, where a buyer whose subscription payment failed updates the payment method.
+   * The emulator asks for no sign-in: it lists every subscription that owes money, each with a button that collects it.
+   */
+  private autopay(message?: string): Reply {
+    const owing = this.subscriptions.owing();
+    const rows = owing
+      .map((subscription) => {
+        const owed = `${formatMinor(subscription.outstandingMinor, subscription.plan.currency)} ${subscription.plan.currency}`;
+        return `<li><form method="post" action="/myaccount/autopay/pay"><input type="hidden" name="id" value="${escapeHtml(subscription.id)}">
+<p><strong>${escapeHtml(subscription.plan.name)}</strong> <code>${escapeHtml(subscription.id)}</code><br><span class="muted">${subscription.status === "SUSPENDED" ? "Suspended" : "Active"}, owes ${escapeHtml(owed)}</span></p>
+<div class="actions"><button class="primary" type="submit">Update payment method and pay ${escapeHtml(owed)}</button></div></form></li>`;
+      })
+      .join("");
+    return html(
+      200,
+      "Automatic payments",
+      `<h1>Automatic payments</h1>${message ? `<p role="status">${escapeHtml(message)}</p>` : ""}${owing.length ? `<ul>${rows}</ul>` : `<p class="muted">No subscription owes anything.</p>`}`,
+    );
+  }
+
+  private payOwed(context: RequestContext): Reply {
+    const id = new URLSearchParams(context.rawBody.toString("utf8")).get("id") ?? "";
+    let subscription: SubscriptionRecord;
+    try {
+      subscription = this.subscriptions.find(id);
+    } catch {
+      return this.autopay("That subscription does not exist.");
+    }
+    return this.autopay(this.subscriptions.settleOutstanding(subscription) ? "Paid. Your automatic payments are up to date." : "The payment was declined again. Try another payment method.");
   }
 
   private target(query: URLSearchParams): Target | undefined {

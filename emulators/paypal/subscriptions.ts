@@ -243,6 +243,25 @@ export class Subscriptions {
     return false;
   }
 
+  /**
+   * The buyer updated their payment method at PayPal (the autopay page): what is owed is collected now, and a
+   * subscription suspended for failed payments runs again. False when the charge is declined again.
+   */
+  settleOutstanding(subscription: SubscriptionRecord): boolean {
+    if (subscription.outstandingMinor === 0n) return true;
+    if (!this.collect(subscription, subscription.outstandingMinor, subscription.outstandingMinor)) return false;
+    if (subscription.status === "SUSPENDED") {
+      if (subscription.nextBillingTime !== undefined) subscription.nextBillingTime = Math.max(subscription.nextBillingTime, this.clock.now());
+      this.changeStatus(subscription, "ACTIVE", "Payment method updated");
+    }
+    return true;
+  }
+
+  /** Every subscription that owes money, for the autopay page. */
+  owing(): SubscriptionRecord[] {
+    return [...this.subscriptions.values()].filter((subscription) => subscription.outstandingMinor > 0n && (subscription.status === "ACTIVE" || subscription.status === "SUSPENDED"));
+  }
+
   /** Control: the next `count` charges of this subscription are declined. */
   failPayments(subscription: SubscriptionRecord, count: number): void {
     subscription.failNext = count;

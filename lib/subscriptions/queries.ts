@@ -67,6 +67,8 @@ export async function offerCourses(db: Queryable, productId: string): Promise<{ 
 
 export type MySubscription = {
   id: string;
+  /** The buyer sees it at PayPal too (Automatic payments), and support asks for it. */
+  providerSubscriptionId: string | null;
   productName: string;
   productSlug: string;
   kind: "membership" | "plan";
@@ -99,6 +101,7 @@ export async function listMySubscriptions(db: Queryable, userId: string): Promis
     : [];
   return rows.map(({ subscription: s, product, price }) => ({
     id: s.id,
+    providerSubscriptionId: s.providerSubscriptionId,
     productName: product.name,
     productSlug: product.slug,
     kind: product.kind,

@@ -32,13 +32,13 @@ export default async function SubscriptionsPage({ searchParams }: { searchParams
           .
         </p>
       </div>
-      <nav aria-label="Subscription status" className="flex gap-2 border-b border-slate-200">
+      <nav aria-label="Subscription status" className="flex gap-2 overflow-x-auto border-b border-slate-200">
         {(Object.keys(SUBSCRIPTION_TABS) as SubscriptionTab[]).map((t) => (
           <Link
             key={t}
             href={`/admin/subscriptions?tab=${t}${q ? `&q=${encodeURIComponent(q)}` : ""}`}
             aria-current={t === tab ? "page" : undefined}
-            className="-mb-px flex items-center gap-2 border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900 aria-[current=page]:border-brand-700 aria-[current=page]:text-brand-800"
+            className="-mb-px flex shrink-0 items-center gap-2 whitespace-nowrap border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900 aria-[current=page]:border-brand-700 aria-[current=page]:text-brand-800"
           >
             {TAB_LABELS[t]}
             <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-bold text-slate-700">{counts[t]}</span>

@@ -141,7 +141,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
 
 function Tabs({ filter, counts }: { filter: TransactionFilter; counts: TabCounts }) {
   return (
-    <nav aria-label="Transaction status" className="flex gap-2 border-b border-slate-200">
+    <nav aria-label="Transaction status" className="flex gap-2 overflow-x-auto border-b border-slate-200">
       {(Object.keys(TABS) as Tab[]).map((tab) => {
         const { count, capped } = counts[tab];
         // Switching tabs keeps every filter but the status, which belongs to one tab.
@@ -151,7 +151,7 @@ function Tabs({ filter, counts }: { filter: TransactionFilter; counts: TabCounts
             key={tab}
             href={href}
             aria-current={filter.tab === tab ? "page" : undefined}
-            className="-mb-px flex items-center gap-2 border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900 aria-[current=page]:border-brand-700 aria-[current=page]:text-brand-800"
+            className="-mb-px flex shrink-0 items-center gap-2 whitespace-nowrap border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900 aria-[current=page]:border-brand-700 aria-[current=page]:text-brand-800"
           >
             {TAB_LABELS[tab]}
             <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-bold text-slate-700">
@@ -162,7 +162,7 @@ function Tabs({ filter, counts }: { filter: TransactionFilter; counts: TabCounts
         );
       })}
       {/* Recurring payments live with their subscriptions; the tab leads there. */}
-      <Link href="/admin/subscriptions" className="-mb-px flex items-center gap-2 border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900">
+      <Link href="/admin/subscriptions" className="-mb-px flex shrink-0 items-center gap-2 whitespace-nowrap border-b-2 border-transparent px-4 py-2 text-sm font-semibold text-slate-600 hover:text-slate-900">
         Subscriptions
       </Link>
     </nav>

@@ -72,6 +72,7 @@ function SubscriptionCard({ subscription: s, autopayUrl }: { subscription: MySub
             </Link>
           </h2>
           <p className="text-sm text-slate-600">{headline}</p>
+          {s.providerSubscriptionId && <p className="font-mono text-xs text-slate-600">PayPal subscription {s.providerSubscriptionId}</p>}
         </div>
         <Badge tone={status.tone}>{status.label}</Badge>
       </div>

@@ -51,7 +51,8 @@ export default async function MembershipPage({ params, searchParams }: { params:
         <h2 id="versions-heading" className="text-lg font-semibold text-slate-900">
           Price versions
         </h2>
-        <table className="mt-3 text-left text-sm">
+        <div className="mt-3 overflow-x-auto">
+        <table className="text-left text-sm">
           <thead className="text-slate-600">
             <tr>
               <th scope="col" className="py-1 pr-6 font-semibold">Currency</th>
@@ -77,6 +78,7 @@ export default async function MembershipPage({ params, searchParams }: { params:
             ))}
           </tbody>
         </table>
+        </div>
       </section>
     </div>
   );
