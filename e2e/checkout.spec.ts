@@ -95,7 +95,7 @@ test.describe("checkout with PayPal", () => {
     await expect(cancelled).toHaveCount(0);
     await cancelInPopup(second);
     await expect(cancelled).toBeVisible();
-    await expect(page.getByRole("button", { name: "PayPal" })).toBeEnabled();
+    await expect(page.getByRole("button", { name: "PayPal", exact: true })).toBeEnabled();
 
     await (await openPayPal(page)).close();
     await expect(cancelled).toBeVisible();
@@ -178,7 +178,7 @@ test.describe("checkout with PayPal", () => {
     await visit(page, "/cart");
     await expect(page.getByRole("group", { name: COURSES.webhooks.title })).toContainText("Payment pending");
     await expect(page.getByText("Nothing to pay now")).toBeVisible();
-    await expect(page.getByRole("button", { name: "PayPal" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "PayPal", exact: true })).toHaveCount(0);
   });
 
   test("when the buyer's capture request is lost, the page follows the webhook's capture to the receipt by itself", async ({ page }) => {
@@ -232,7 +232,7 @@ test.describe("checkout with PayPal", () => {
 
     await visit(page, `/courses/${COURSES.webhooks.slug}`);
     await expect(page.getByRole("status").filter({ hasText: "You are enrolled" })).toBeVisible();
-    await expect(page.getByRole("button", { name: "PayPal" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "PayPal", exact: true })).toHaveCount(0);
   });
 
   test("a cart in two currencies is paid one currency at a time", async ({ page }) => {

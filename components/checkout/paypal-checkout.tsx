@@ -1,10 +1,11 @@
 "use client";
 
-import { PayPalButtons, PayPalScriptProvider, usePayPalScriptReducer } from "@paypal/react-paypal-js";
+import { PayPalButtons, PayPalScriptProvider } from "@paypal/react-paypal-js";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { cancelPayPalOrder, capturePayPalOrder, createPayPalOrder, paypalCheckoutState } from "@/app/(store)/checkout/actions";
 import { Alert } from "@/components/ui/alert";
+import { usePayPalScript } from "./paypal-script-state";
 import { Spinner } from "@/components/ui/spinner";
 import { CHECKOUT_MESSAGES, failureMessage } from "@/lib/payments/messages";
 
@@ -51,7 +52,7 @@ const WATCH_FOR_MS = 3 * 60_000;
 
 function CheckoutButtons({ selection, currency }: { selection: Selection; currency: string }) {
   const router = useRouter();
-  const [{ isPending, isRejected }] = usePayPalScriptReducer();
+  const { failed, loading } = usePayPalScript("Pay on PayPal's site instead");
   const [step, setStep] = useState<Step>("idle");
   const [notice, setNotice] = useState<Notice | null>(null);
   // A failure we already explained must not be replaced by the generic onError message.
@@ -87,25 +88,11 @@ function CheckoutButtons({ selection, currency }: { selection: Selection; curren
     };
   }, [watched, router]);
 
-  if (isRejected) {
-    return (
-      <Alert tone="error" title="PayPal did not load">
-        Check your internet connection, or allow paypal.com in your content blocker, then reload this page — or use “Pay on PayPal&apos;s site
-        instead” below. Nothing was charged.
-      </Alert>
-    );
-  }
+  if (failed) return failed;
 
   return (
     <div className="space-y-3">
-      {isPending && (
-        <div role="status" className="grid h-12 place-items-center rounded-md bg-slate-100 text-sm text-slate-700">
-          <span className="flex items-center gap-2">
-            <Spinner />
-            Loading PayPal…
-          </span>
-        </div>
-      )}
+      {loading}
       <PayPalButtons
         style={{ layout: "vertical", shape: "rect", label: "pay" }}
         disabled={step !== "idle"}

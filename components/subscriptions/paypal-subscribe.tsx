@@ -1,9 +1,10 @@
 "use client";
 
-import { PayPalButtons, PayPalScriptProvider, usePayPalScriptReducer } from "@paypal/react-paypal-js";
+import { PayPalButtons, PayPalScriptProvider } from "@paypal/react-paypal-js";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { activatePayPalSubscription, createPayPalSubscription } from "@/app/(store)/subscriptions/actions";
+import { usePayPalScript } from "@/components/checkout/paypal-script-state";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
 import { SUBSCRIPTION_MESSAGES } from "@/lib/subscriptions/messages";
@@ -29,30 +30,16 @@ export function PayPalSubscribe({ productId, currency, clientId, sdkUrl }: { pro
 
 function SubscribeButton({ productId, currency }: { productId: string; currency: string }) {
   const router = useRouter();
-  const [{ isPending, isRejected }] = usePayPalScriptReducer();
+  const { failed, loading } = usePayPalScript("Subscribe on PayPal's site instead");
   const [step, setStep] = useState<Step>("idle");
   const [notice, setNotice] = useState<{ tone: "info" | "warning" | "error"; text: string } | null>(null);
   const explained = useRef(false);
 
-  if (isRejected) {
-    return (
-      <Alert tone="error" title="PayPal did not load">
-        Check your internet connection, or allow paypal.com in your content blocker, then reload this page — or use “Subscribe on PayPal&apos;s
-        site instead” below. Nothing was charged.
-      </Alert>
-    );
-  }
+  if (failed) return failed;
 
   return (
     <div className="space-y-3">
-      {isPending && (
-        <div role="status" className="grid h-12 place-items-center rounded-md bg-slate-100 text-sm text-slate-700">
-          <span className="flex items-center gap-2">
-            <Spinner />
-            Loading PayPal…
-          </span>
-        </div>
-      )}
+      {loading}
       <PayPalButtons
         style={{ layout: "vertical", shape: "rect", label: "subscribe" }}
         disabled={step !== "idle"}

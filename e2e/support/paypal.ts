@@ -19,7 +19,7 @@ export const emulator = () => new EmulatorControl(emulatorUrl);
  */
 export async function openPayPal(page: Page, within: Page | Locator = page) {
   const popupPromise = page.waitForEvent("popup");
-  await within.getByRole("button", { name: "PayPal" }).click();
+  await within.getByRole("button", { name: "PayPal", exact: true }).click();
   const popup = await popupPromise;
   await waitForApprovalPage(popup);
   return popup;

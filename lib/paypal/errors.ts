@@ -4,7 +4,7 @@
  * — and sometimes no answer at all (timeouts, dropped connections). All three become a PayPalError here;
  * branch on `issue`, never on human text.
  */
-import type { ProviderFailure } from "@/lib/payments/types";
+import type { ProviderFailure, ProviderResult } from "@/lib/payments/types";
 
 export class PayPalError extends Error {
   override name = "PayPalError";
@@ -49,4 +49,14 @@ export function toFailure(error: PayPalError): ProviderFailure {
   if (error.issue === "ORDER_NOT_APPROVED") return { kind: "not_approved" };
   if (error.status === 404 || NOT_FOUND.has(error.issue)) return { kind: "not_found" };
   return { kind: "rejected", issue: error.issue, detail: error.message };
+}
+
+/** PayPal's thrown errors become failure values at the provider boundary; anything else is a bug and is rethrown. */
+export async function attempt<T>(fn: () => Promise<T>): Promise<ProviderResult<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    if (error instanceof PayPalError) return { ok: false, failure: toFailure(error) };
+    throw error;
+  }
 }

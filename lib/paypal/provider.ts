@@ -12,7 +12,7 @@ import type {
   RefundFacts,
 } from "@/lib/payments/types";
 import type { PayPalClient } from "./client";
-import { PayPalError, toFailure } from "./errors";
+import { attempt } from "./errors";
 import { captureSchema, orderSchema, refundSchema, type PayPalCapture, type PayPalOrder, type PayPalRefund } from "./schemas";
 import { interpretWebhook, KEPT_HEADERS, webhookEnvelopeSchema } from "./webhook-events";
 import { WebhookVerifier } from "./webhook-signature";
@@ -62,7 +62,7 @@ export class PayPalProvider implements PaymentProvider {
    * them in its experience context, and PayPal answers with the `payer-action` link the buyer is sent to.
    */
   async createOrder(order: NewProviderOrder): Promise<ProviderResult<{ providerOrderId: string; approvalUrl?: string }>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       const created = await this.client.call({
         operation: "orders.create",
         method: "POST",
@@ -78,7 +78,7 @@ export class PayPalProvider implements PaymentProvider {
   }
 
   async captureOrder(input: { providerOrderId: string; orderId: string; requestId: string }): Promise<ProviderResult<CaptureFacts>> {
-    const captured = await this.attempt(() =>
+    const captured = await attempt(() =>
       this.client.call({
         operation: "orders.capture",
         method: "POST",
@@ -105,7 +105,7 @@ export class PayPalProvider implements PaymentProvider {
   }
 
   async getOrder(input: { providerOrderId: string; orderId?: string }): Promise<ProviderResult<ProviderOrderState>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       const order = await this.client.call({
         operation: "orders.get",
         method: "GET",
@@ -125,7 +125,7 @@ export class PayPalProvider implements PaymentProvider {
   }
 
   async getCapture(input: { captureId: string; orderId?: string }): Promise<ProviderResult<CaptureFacts>> {
-    const result = await this.attempt(() =>
+    const result = await attempt(() =>
       this.client.call({
         operation: "captures.get",
         method: "GET",
@@ -141,7 +141,7 @@ export class PayPalProvider implements PaymentProvider {
   }
 
   async refundCapture(input: { captureId: string; amount: Money | null; refundId: string; orderId: string; requestId: string; note?: string }): Promise<ProviderResult<RefundFacts>> {
-    const result = await this.attempt(() =>
+    const result = await attempt(() =>
       this.client.call({
         operation: "captures.refund",
         method: "POST",
@@ -159,16 +159,6 @@ export class PayPalProvider implements PaymentProvider {
     if (!result.ok) return result;
     const facts = refundFacts(result.value) ?? { ...refundToFacts(result.value), captureId: input.captureId };
     return { ok: true, value: facts };
-  }
-
-  /** PayPal's thrown errors become failure values at this boundary. */
-  private async attempt<T>(fn: () => Promise<T>): Promise<ProviderResult<T>> {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (error) {
-      if (error instanceof PayPalError) return { ok: false, failure: toFailure(error) };
-      throw error;
-    }
   }
 }
 

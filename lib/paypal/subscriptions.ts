@@ -4,7 +4,7 @@ import { fromPayPal, toPayPal, toPayPalValue, type Money } from "@/lib/money";
 import type { ProviderResult } from "@/lib/payments/types";
 import type { PlanSpec, SubscriptionPaymentFacts, SubscriptionProvider, SubscriptionState } from "@/lib/subscriptions/types";
 import type { PayPalClient } from "./client";
-import { PayPalError, toFailure } from "./errors";
+import { attempt } from "./errors";
 
 /**
  * PayPal Catalog Products v1 + Subscriptions v1 behind the subscription domain's provider interface (reference
@@ -84,7 +84,7 @@ export class PayPalSubscriptions implements SubscriptionProvider {
   constructor(private readonly client: PayPalClient) {}
 
   createProduct(input: { key: string; name: string; description: string }): Promise<ProviderResult<{ providerProductId: string }>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       const created = await this.client.call({
         operation: "catalogs.products.create",
         method: "POST",
@@ -98,7 +98,7 @@ export class PayPalSubscriptions implements SubscriptionProvider {
   }
 
   createPlan(input: { providerProductId: string; plan: PlanSpec }): Promise<ProviderResult<{ providerPlanId: string }>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       const created = await this.client.call({
         operation: "billing.plans.create",
         method: "POST",
@@ -112,7 +112,7 @@ export class PayPalSubscriptions implements SubscriptionProvider {
   }
 
   createSubscription(input: { subscriptionId: string; providerPlanId: string; requestId: string; returnUrls?: { success: string; cancel: string } }) {
-    return this.attempt(async () => {
+    return attempt(async () => {
       const created = await this.client.call({
         operation: "billing.subscriptions.create",
         method: "POST",
@@ -138,7 +138,7 @@ export class PayPalSubscriptions implements SubscriptionProvider {
   }
 
   getSubscription(input: { providerSubscriptionId: string; subscriptionId?: string }): Promise<ProviderResult<SubscriptionState>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       const id = encodeURIComponent(input.providerSubscriptionId);
       const subscription = await this.client.call({
         operation: "billing.subscriptions.get",
@@ -201,7 +201,7 @@ export class PayPalSubscriptions implements SubscriptionProvider {
   }
 
   refundPayment(input: { providerPaymentId: string; subscriptionId: string; amount: Money | null; requestId: string }): Promise<ProviderResult<void>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       await this.client.call({
         operation: "payments.sale.refund",
         method: "POST",
@@ -216,13 +216,13 @@ export class PayPalSubscriptions implements SubscriptionProvider {
 
   /** A sale as PayPal shows it (the link its webhooks carry). */
   getSale(input: { providerPaymentId: string; subscriptionId?: string }) {
-    return this.attempt(() =>
+    return attempt(() =>
       this.client.call({ operation: "payments.sale.get", method: "GET", path: `/v1/payments/sale/${encodeURIComponent(input.providerPaymentId)}`, subscriptionId: input.subscriptionId, schema: saleSchema }),
     );
   }
 
   private transition(action: "cancel" | "suspend", input: { providerSubscriptionId: string; subscriptionId: string; reason: string }): Promise<ProviderResult<void>> {
-    return this.attempt(async () => {
+    return attempt(async () => {
       await this.client.call({
         operation: `billing.subscriptions.${action}`,
         method: "POST",
@@ -232,14 +232,5 @@ export class PayPalSubscriptions implements SubscriptionProvider {
         schema: nothing,
       });
     });
-  }
-
-  private async attempt<T>(fn: () => Promise<T>): Promise<ProviderResult<T>> {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (error) {
-      if (error instanceof PayPalError) return { ok: false, failure: toFailure(error) };
-      throw error;
-    }
   }
 }
