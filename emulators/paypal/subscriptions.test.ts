@@ -179,6 +179,18 @@ describe("subscriptions", () => {
     expect(types.filter((t) => t.startsWith("PAYMENT.SALE") || t.endsWith("ACTIVATED")).sort()).toEqual(["BILLING.SUBSCRIPTION.ACTIVATED", "PAYMENT.SALE.COMPLETED"]);
   });
 
+  it("a declined first payment cancels a subscription whose setup fee must be paid (setup_fee_failure_action CANCEL), and is owed with CONTINUE", async () => {
+    for (const action of ["CANCEL", "CONTINUE"]) {
+      const planId = await activePlan(MONTHLY, { setup_fee: usd("5.00"), setup_fee_failure_action: action });
+      const created = await fixture.api.post("/v1/billing/subscriptions", { plan_id: planId });
+      await fixture.emulator.control.failSubscriptionPayments(created.body.id, 1);
+      await fixture.emulator.control.approveSubscription(created.body.id);
+      const shown = await show(created.body.id);
+      if (action === "CANCEL") expect(shown).toMatchObject({ status: "CANCELLED", status_change_note: "Setup fee payment failed" });
+      else expect(shown).toMatchObject({ status: "ACTIVE", billing_info: { outstanding_balance: usd("24.00"), failed_payments_count: 1 } });
+    }
+  });
+
   it("a payment plan of three instalments expires after the last one", async () => {
     const id = await subscribed([{ ...MONTHLY[0], total_cycles: 3, pricing_scheme: { fixed_price: usd("33.00") } }], {});
     await advance(31 * DAY);

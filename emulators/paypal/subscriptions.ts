@@ -167,7 +167,11 @@ export class Subscriptions {
     }
     subscription.subscriber = buyer;
     this.changeStatus(subscription, "ACTIVE", undefined);
-    this.bill(subscription, this.clock.now(), subscription.plan.setupFee?.minor ?? 0n);
+    const paid = this.bill(subscription, this.clock.now(), subscription.plan.setupFee?.minor ?? 0n);
+    // setup_fee_failure_action: CANCEL ends a subscription whose first payment failed; CONTINUE leaves it owed.
+    if (!paid && subscription.plan.setupFee && subscription.plan.setupFeeFailureAction === "CANCEL") {
+      this.changeStatus(subscription, "CANCELLED", "Setup fee payment failed");
+    }
   }
 
   /** Every ACTIVE subscription whose next billing time the clock has passed is billed, cycle by cycle. */
@@ -186,22 +190,26 @@ export class Subscriptions {
     return index === -1 ? undefined : index;
   }
 
-  /** Runs one billing cycle at `time`: charges its price (plus `extraMinor` and, when auto-billed, what is owed). */
-  private bill(subscription: SubscriptionRecord, time: number, extraMinor: bigint): void {
+  /**
+   * Runs one billing cycle at `time`: charges its price (plus `extraMinor` and, when auto-billed, what is owed).
+   * False when that charge was declined.
+   */
+  private bill(subscription: SubscriptionRecord, time: number, extraMinor: bigint): boolean {
     const index = this.dueCycle(subscription);
     if (index === undefined) {
       subscription.nextBillingTime = undefined;
       this.changeStatus(subscription, "EXPIRED", undefined);
-      return;
+      return true;
     }
     const cycle = subscription.plan.cycles[index]!;
     subscription.cyclesCompleted[index]! += 1;
     subscription.nextBillingTime = addInterval(time, cycle);
     const owed = subscription.plan.autoBillOutstanding ? subscription.outstandingMinor : 0n;
     const amount = (cycle.price?.minor ?? 0n) + extraMinor + owed;
-    if (amount > 0n) this.collect(subscription, amount, owed);
+    const paid = amount === 0n || this.collect(subscription, amount, owed);
     // Nothing left to bill after this cycle: the subscription ends when the period it paid for does.
     if (this.dueCycle(subscription) === undefined) subscription.finalPaymentTime = time;
+    return paid;
   }
 
   /** One charge: a sale, or a declined payment that is owed from then on. */

@@ -72,6 +72,8 @@ export async function activateSubscription(deps: SubscriptionDeps, userId: strin
   const synced = await syncChecked(deps, row);
   if (!synced.ok) return synced;
   if (synced.to === "pending") return { ok: false, message: SUBSCRIPTION_MESSAGES.notApproved };
+  // PayPal ended it at once (its first payment, with the setup fee, was declined): nothing was granted.
+  if (synced.to !== "active" && synced.to !== "completed") return { ok: false, message: SUBSCRIPTION_MESSAGES.firstPaymentFailed };
   return { ok: true, subscriptionId: row.id, status: synced.to };
 }
 

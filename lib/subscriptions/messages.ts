@@ -5,6 +5,7 @@ export const SUBSCRIPTION_MESSAGES = {
   providerUnavailable: "PayPal is not responding right now. Nothing was charged; please try again in a moment.",
   alreadySubscribed: "You already have this subscription. You can manage it under My subscriptions.",
   alreadyOwned: "You already own this course, so there is nothing to pay.",
+  firstPaymentFailed: "PayPal could not take the first payment, so the subscription did not start and nothing was granted. Please subscribe again with another payment method.",
   notApproved: "PayPal has not received your approval yet. Please complete it in the PayPal window.",
   unknownAtProvider: "PayPal does not know this subscription. Nothing was granted; please start again.",
   mismatch: "This subscription does not match what was offered. Nothing was granted; we are looking into it.",

@@ -242,6 +242,22 @@ for (const engine of testEngines()) {
       expect(await saveProduct(h.db, admin.id, product.id, form({ interval: "year" }))).toMatchObject({ ok: false, fieldErrors: { interval: [expect.stringMatching(/can no longer change/)] } });
     });
 
+    it("a declined first payment (with its setup fee) starts nothing and says so", async () => {
+      const deps = h.instance();
+      const course = await makeCourse(h.db);
+      const { product } = await makeSubscriptionProduct(h.db, {}, { setupFeeMinor: 500 });
+      const user = await makeUser(h.db);
+      const started = await startSubscription(deps, user.id, { productId: product.id, currency: "USD" });
+      if (!started.ok) throw new Error(started.message);
+      await h.emulator.control.failSubscriptionPayments(started.providerSubscriptionId, 1);
+      await h.emulator.control.approveSubscription(started.providerSubscriptionId);
+      expect(await activateSubscription(deps, user.id, started.providerSubscriptionId)).toMatchObject({ ok: false, message: expect.stringMatching(/could not take the first payment/) });
+      expect((await rowOf(started.subscriptionId)).status).toBe("cancelled");
+      expect(canViewContent(await getAccess(h.db, user.id, course.id))).toBe(false);
+      await h.settle();
+      expect(await checkInvariants(h.db)).toEqual([]);
+    });
+
     it("refuses someone else's subscription, and one made on another plan, changing nothing", async () => {
       const deps = h.instance();
       const { product } = await makeSubscriptionProduct(h.db);

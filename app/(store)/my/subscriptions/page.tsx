@@ -136,7 +136,15 @@ function SubscriptionCard({ subscription: s, autopayUrl }: { subscription: MySub
                   <td className="py-1.5 pr-3"><DateTime value={p.paidAt} /></td>
                   <td className="py-1.5 pr-3">{amount(p.grossMinor)}</td>
                   <td className="py-1.5 pr-3">{PAYMENT_STATUS[p.status]}{p.refundedMinor > 0 && p.status === "partially_refunded" ? ` (${amount(p.refundedMinor)})` : ""}</td>
-                  <td className="break-all py-1.5 font-mono text-xs text-slate-600">PayPal {p.providerPaymentId}</td>
+                  <td className="py-1.5">
+                    {p.status === "declined" ? (
+                      <span className="text-slate-600">—</span>
+                    ) : (
+                      <Link href={`/my/subscriptions/${s.id}/payments/${p.id}`} className="font-medium text-brand-800 underline">
+                        Receipt<span className="sr-only"> for the payment of {amount(p.grossMinor)}</span>
+                      </Link>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

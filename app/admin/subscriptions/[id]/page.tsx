@@ -84,7 +84,8 @@ export default async function SubscriptionPage({ params, searchParams }: { param
                   <th scope="col" className="py-1 pr-4 font-semibold">Gross</th>
                   <th scope="col" className="py-1 pr-4 font-semibold">Fee</th>
                   <th scope="col" className="py-1 pr-4 font-semibold">Status</th>
-                  <th scope="col" className="py-1 font-semibold">PayPal transaction</th>
+                  <th scope="col" className="py-1 pr-4 font-semibold">PayPal transaction</th>
+                  <th scope="col" className="py-1 font-semibold">Raw variables</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -94,7 +95,15 @@ export default async function SubscriptionPage({ params, searchParams }: { param
                     <td className="py-1.5 pr-4">{amount(p.grossMinor)}</td>
                     <td className="py-1.5 pr-4">{p.feeMinor === null ? "—" : amount(p.feeMinor)}</td>
                     <td className="py-1.5 pr-4">{p.status}{p.refundedMinor > 0 ? ` (refunded ${amount(p.refundedMinor)})` : ""}</td>
-                    <td className="py-1.5 font-mono text-xs">{p.providerPaymentId}</td>
+                    <td className="py-1.5 pr-4 font-mono text-xs">{p.providerPaymentId}</td>
+                    <td className="py-1.5">
+                      <details>
+                        <summary className="cursor-pointer text-brand-800">Show</summary>
+                        <pre tabIndex={0} aria-label={`Raw variables of PayPal transaction ${p.providerPaymentId}`} className="mt-1 max-w-md overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
+                          {JSON.stringify(p.raw, null, 2)}
+                        </pre>
+                      </details>
+                    </td>
                   </tr>
                 ))}
               </tbody>
