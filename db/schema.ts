@@ -652,6 +652,40 @@ export const ipnMessages = pgTable(
   ],
 );
 
+/** Where an outbox job is: waiting (or waiting to retry), being run by one worker, done, or given up on. */
+export const outboxStatus = pgEnum("outbox_status", ["pending", "running", "done", "dead"]);
+
+/**
+ * The transactional outbox: work caused by a change (an LMS enrolment call, an email, an outbound event) is written
+ * in the same transaction as the change and carried out after commit by the workers of every app instance. A job
+ * is claimed with FOR UPDATE SKIP LOCKED under a lease, so one worker runs it at a time; `dedupe_key` makes
+ * "enqueue the receipt of order X" happen once however often the cause is applied.
+ */
+export const outboxJobs = pgTable(
+  "outbox_jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    payload: jsonb("payload").notNull(),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    runAfter: timestamp("run_after", { withTimezone: true }).notNull().defaultNow(),
+    /** While running: the lease; past it, the worker is presumed dead and another may take the job. */
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("outbox_jobs_dedupe_unique").on(t.dedupeKey),
+    index("outbox_jobs_due_idx").on(t.runAfter).where(sql`${t.status} in ('pending', 'running')`),
+    index("outbox_jobs_status_idx").on(t.status, t.updatedAt),
+    check("outbox_jobs_attempts", sql`${t.attempts} >= 0`),
+  ],
+);
+
 /**
  * Provider OAuth tokens, shared by every app instance (so a fleet asks PayPal for one token, not one each).
  * The token is stored encrypted; `cache_key` names the environment and client id.
@@ -712,3 +746,4 @@ export type SubscriptionPayment = typeof subscriptionPayments.$inferSelect;
 export type SubscriptionStatus = (typeof subscriptionStatus.enumValues)[number];
 export type SubscriptionKind = (typeof subscriptionKind.enumValues)[number];
 export type BillingInterval = (typeof billingInterval.enumValues)[number];
+export type OutboxJob = typeof outboxJobs.$inferSelect;

@@ -31,6 +31,10 @@ test.describe.serial("subscriptions", () => {
     await expect(card.getByRole("cell", { name: "$5.00" })).toBeVisible(); // the setup fee; the first $19.00 after the trial
     await expect(card.getByText("Next payment")).toBeVisible();
     await expectAccessible(page);
+    await card.getByRole("link", { name: "Receipt for the payment of $5.00" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Receipt" })).toBeVisible();
+    await expect(page.getByText("All-access membership")).toBeVisible();
+    await expectAccessible(page);
 
     // A course this member never bought opens with the membership.
     await visit(page, "/courses/webhooks-that-never-lose-an-event");

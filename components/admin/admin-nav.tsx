@@ -8,6 +8,7 @@ const SECTIONS = [
   { href: "/admin/transactions", label: "Transactions" },
   { href: "/admin/subscriptions", label: "Subscriptions" },
   { href: "/admin/notifications", label: "IPN inbox" },
+  { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/courses", label: "Courses" },
   { href: "/admin/memberships", label: "Memberships" },
   { href: "/admin/settings/payments", label: "Payment settings" },

@@ -17,6 +17,7 @@ const ACTION_LABELS: Record<AdminAction, string> = {
   "subscription.suspend": "Subscription suspended",
   "subscription.refund_last": "Subscription payment refunded",
   "subscription_product.saved": "Membership or payment plan saved",
+  "outbox.retried": "Outbox job retried",
 };
 
 /** The label of a stored action; an action this version does not know (an older or newer one) shows as stored. */

@@ -15,9 +15,10 @@ export type AdminAction =
   | "subscription.cancel"
   | "subscription.suspend"
   | "subscription.refund_last"
-  | "subscription_product.saved";
+  | "subscription_product.saved"
+  | "outbox.retried";
 
-export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product"; id: string };
+export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product" | "outbox_job"; id: string };
 
 /**
  * Writes one line of the admin audit log. Call it with the transaction that makes the change, so the log and
