@@ -29,6 +29,11 @@ export async function register() {
       startReconcileLoop(dbHandle(), paymentDeps, seconds * 1000);
       startReconcileLoop(dbHandle(), stripeDeps, seconds * 1000);
     }
+
+    // The outbox worker (LMS enrolments): every instance runs one; claims never overlap.
+    const { startOutboxWorker } = await import("./lib/outbox");
+    const { outboxHandlers } = await import("./lib/outbox/handlers");
+    startOutboxWorker(dbHandle().db, outboxHandlers(dbHandle().db), Number(process.env.OUTBOX_INTERVAL_MS ?? 1000));
   } catch (error) {
     stop([oneLine(error)]);
   }

@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/browser";
-import { appUrl, E2E, emulatorUrl, stripeUrl } from "./e2e/support/env";
+import { appUrl, E2E, emulatorUrl, lmsUrl, stripeUrl } from "./e2e/support/env";
 
 const shared = {
   PAYPAL_ENV: "local",
@@ -15,6 +15,8 @@ const shared = {
   STRIPE_WEBHOOK_SECRET: "whsec_coursepay_e2e_signing_secret",
   // JPY stays PayPal-only: a cart in yen is offered one provider.
   STRIPE_CURRENCIES: "USD,EUR",
+  // The demo LMS connection the app seeds follows the emulator's port.
+  LMS_EMULATOR_PORT: String(E2E.lmsPort),
 };
 
 /** The store's end-to-end suite: a production build against the local PayPal and Stripe emulators, in Chromium. */
@@ -54,6 +56,13 @@ export default defineConfig({
       url: `${stripeUrl}/__emulator/health`,
       reuseExistingServer: !process.env.CI,
       env: { ...shared, STRIPE_EMULATOR_PUBLIC_URL: stripeUrl, STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/payments/stripe/webhook` },
+      timeout: 60_000,
+    },
+    {
+      command: "npx tsx emulators/lms/cli.ts",
+      url: `${lmsUrl}/__emulator/health`,
+      reuseExistingServer: !process.env.CI,
+      env: { ...shared, LMS_EMULATOR_PUBLIC_URL: lmsUrl, LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol` },
       timeout: 60_000,
     },
     {

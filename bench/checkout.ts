@@ -187,7 +187,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const price = money(PRICE_MINOR, "USD");
       const body = JSON.stringify(
-        orderRequestBody({ orderId, total: price, items: [{ courseId: orderId, title: `Bench course ${n}`, price }], requestId: `coursepay-${orderId}-create` }),
+        orderRequestBody({ orderId, total: price, items: [{ sku: orderId, title: `Bench course ${n}`, price }], requestId: `coursepay-${orderId}-create` }),
       );
       const headers = { authorization: bearer, accept: "application/json", "content-type": "application/json", prefer: "return=representation" };
       const created = await httpCall(bareAgent, base, "POST", "/v2/checkout/orders", { ...headers, "paypal-request-id": `coursepay-${orderId}-create` }, body);

@@ -20,6 +20,7 @@ export async function bootstrapDatabase(): Promise<void> {
   console.log(`[coursepay] database ready: ${handle.describe} (${Date.now() - started} ms)`);
   if (report?.coursesCreated) console.log(`[coursepay] seeded the demo catalog (${report.coursesCreated} courses)`);
   if (report?.subscriptionProductsCreated) console.log(`[coursepay] seeded ${report.subscriptionProductsCreated} demo membership and payment plan(s)`);
+  if (report?.lmsConnectionCreated) console.log("[coursepay] seeded the demo LMS connection (demo-lms → the local LMS emulator)");
   // Passwords of freshly created demo accounts are shown once, and only in development.
   if (report?.accountsCreated.length && process.env.NODE_ENV !== "production") {
     console.log("[coursepay] demo accounts (shown once — note them down):");

@@ -30,7 +30,8 @@ for (const engine of testEngines()) {
       expect(first.subscriptionProductsCreated).toBe(DEMO_SUBSCRIPTIONS.length);
       expect(first.accountsCreated.map((a) => a.email)).toEqual(DEMO_ACCOUNTS.map((a) => a.email));
       expect(first.accountsCreated.every((a) => a.password.length >= 12)).toBe(true);
-      expect(second).toEqual({ coursesCreated: 0, subscriptionProductsCreated: 0, accountsCreated: [] });
+      expect(first.lmsConnectionCreated).toBe(true);
+      expect(second).toEqual({ coursesCreated: 0, subscriptionProductsCreated: 0, accountsCreated: [], lmsConnectionCreated: false });
       const [admin] = await t.db.select().from(users).where(eq(users.email, "admin@coursepay.test"));
       expect(admin?.role).toBe("admin");
     });

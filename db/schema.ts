@@ -198,6 +198,93 @@ export const cartItems = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// External-enrolment gateway (an LMS delegates a class's payment to the store)
+// ---------------------------------------------------------------------------------------------
+
+/** An LMS that sends its learners here to pay (Admin → LMS connections). */
+export const gatewayConnections = pgTable(
+  "gateway_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The endpoint's name: /gateway/<slug>/enrol. */
+    slug: text("slug").notNull().unique(),
+    name: text("name").notNull(),
+    /** The LMS's RS256 public key (SPKI PEM), checked on save. */
+    publicKeyPem: text("public_key_pem").notNull(),
+    /** The `aud` its tokens must carry (the institution's portal identifier). */
+    audience: text("audience").notNull(),
+    /** The LMS's enrolment API (POST …?api_key=…, form body class=…&user=…). */
+    enrolmentUrl: text("enrolment_url").notNull(),
+    /** AES-256-GCM (lib/secrets), never shown again after saving. */
+    apiKeyEncrypted: text("api_key_encrypted").notNull(),
+    /** Origins (scheme://host[:port]) a token's redirect_url may point to. */
+    redirectOrigins: text("redirect_origins").array().notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("gateway_connections_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)],
+);
+
+/**
+ * One accepted handoff token: who the learner is at the LMS, what they join, at what price, where they go back.
+ * `jti` is unique per connection, so a token is accepted once, ever. Its orders (orders.gateway_handoff_id) are the
+ * learner's payment attempts; at most one of them is ever paid (lib/payments/checkout.ts claims).
+ */
+export const gatewayHandoffs = pgTable(
+  "gateway_handoffs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => gatewayConnections.id, { onDelete: "restrict" }),
+    jti: text("jti").notNull(),
+    /** The LMS's user id of the learner. */
+    sub: text("sub").notNull(),
+    lmsCourse: text("lms_course").notNull(),
+    lmsClass: text("lms_class").notNull(),
+    title: text("title").notNull(),
+    priceMinor: money("price_minor").notNull(),
+    currency: currencyCode(),
+    redirectUrl: text("redirect_url").notNull(),
+    /** Every claim of the token, as verified. */
+    claims: jsonb("claims").notNull(),
+    /** SHA-256 of the browser's gateway cookie: only that browser may pay for (and follow) this handoff. */
+    browserHash: text("browser_hash").notNull(),
+    /** When the LMS confirmed the enrolment (or said the learner was already enrolled). */
+    enrolledAt: timestamp("enrolled_at", { withTimezone: true }),
+    /** When a refund or reversal meant the learner should leave the class: the LMS has no un-enrol call. */
+    removalNeededAt: timestamp("removal_needed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("gateway_handoffs_jti_unique").on(t.connectionId, t.jti),
+    // Another handoff for the same learner and class (a second "Join now"): found to refuse paying twice.
+    index("gateway_handoffs_learner_idx").on(t.connectionId, t.sub, t.lmsClass),
+    check("gateway_handoffs_price_positive", sql`${t.priceMinor} > 0`),
+  ],
+);
+
+/** Every call to an LMS's enrolment API, as sent (without the API key) and as answered: the admin's raw record. */
+export const gatewayCalls = pgTable(
+  "gateway_calls",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    handoffId: uuid("handoff_id")
+      .notNull()
+      .references(() => gatewayHandoffs.id, { onDelete: "restrict" }),
+    request: jsonb("request").notNull(),
+    /** Null when no answer came (network error, timeout). */
+    httpStatus: integer("http_status"),
+    response: jsonb("response"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("gateway_calls_handoff_idx").on(t.handoffId, t.id)],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Orders and money movements
 // ---------------------------------------------------------------------------------------------
 
@@ -206,9 +293,10 @@ export const orders = pgTable(
   "orders",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "restrict" }),
+    /** The store's buyer; null for an LMS learner's order (gateway_connection_id says whose it is). */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "restrict" }),
+    /** Set for an external-enrolment order: the LMS handoff (learner, class, price) it pays for. */
+    gatewayHandoffId: uuid("gateway_handoff_id").references(() => gatewayHandoffs.id, { onDelete: "restrict" }),
     status: orderStatus("status").notNull().default("created"),
     currency: currencyCode(),
     totalMinor: money("total_minor").notNull(),
@@ -239,6 +327,9 @@ export const orders = pgTable(
     index("orders_status_created_idx").on(t.status, t.createdAt),
     index("orders_status_idx").on(t.status, t.updatedAt),
     check("orders_total_positive", sql`${t.totalMinor} > 0`),
+    // Every order is a store buyer's or an LMS learner's, never both and never nobody's.
+    check("orders_one_buyer", sql`(${t.userId} is null) <> (${t.gatewayHandoffId} is null)`),
+    index("orders_gateway_handoff_idx").on(t.gatewayHandoffId),
   ],
 );
 
@@ -269,9 +360,10 @@ export const orderItems = pgTable(
     orderId: uuid("order_id")
       .notNull()
       .references(() => orders.id, { onDelete: "cascade" }),
-    courseId: uuid("course_id")
-      .notNull()
-      .references(() => courses.id, { onDelete: "restrict" }),
+    /** The store's course; null for an LMS class sold through the gateway (`external_ref` names it). */
+    courseId: uuid("course_id").references(() => courses.id, { onDelete: "restrict" }),
+    /** An LMS class: "<connection slug>:<course>:<class>". */
+    externalRef: text("external_ref"),
     title: text("title").notNull(),
     unitPriceMinor: money("unit_price_minor").notNull(),
     currency: currencyCode(),
@@ -281,6 +373,7 @@ export const orderItems = pgTable(
     // The admin's "course" filter.
     index("order_items_course_idx").on(t.courseId, t.orderId),
     check("order_items_price_positive", sql`${t.unitPriceMinor} > 0`),
+    check("order_items_one_product", sql`(${t.courseId} is null) <> (${t.externalRef} is null)`),
   ],
 );
 
@@ -747,3 +840,6 @@ export type SubscriptionStatus = (typeof subscriptionStatus.enumValues)[number];
 export type SubscriptionKind = (typeof subscriptionKind.enumValues)[number];
 export type BillingInterval = (typeof billingInterval.enumValues)[number];
 export type OutboxJob = typeof outboxJobs.$inferSelect;
+export type GatewayConnection = typeof gatewayConnections.$inferSelect;
+export type GatewayHandoff = typeof gatewayHandoffs.$inferSelect;
+export type GatewayCall = typeof gatewayCalls.$inferSelect;

@@ -3,6 +3,7 @@
  * (so a course an admin deleted never comes back), accounts only when missing, so restarting the store never
  * duplicates or resets anything.
  */
+import { seedDemoConnection } from "@/lib/gateway/demo";
 import { randomBytes } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import { hash } from "@node-rs/argon2";
@@ -159,6 +160,7 @@ export type SeedReport = {
   subscriptionProductsCreated: number;
   /** Accounts created by this run, with their password (only ever shown once). */
   accountsCreated: { email: string; role: string; password: string }[];
+  lmsConnectionCreated: boolean;
 };
 
 export async function seedDemo(db: Queryable): Promise<SeedReport> {
@@ -190,5 +192,6 @@ export async function seedDemo(db: Queryable): Promise<SeedReport> {
       .returning({ id: users.id });
     if (created) accountsCreated.push({ email: account.email, role: account.role, password });
   }
-  return { coursesCreated: inserted.length, subscriptionProductsCreated, accountsCreated };
+  const lmsConnectionCreated = await seedDemoConnection(db);
+  return { coursesCreated: inserted.length, subscriptionProductsCreated, accountsCreated, lmsConnectionCreated };
 }

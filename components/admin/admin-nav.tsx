@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/courses", label: "Courses" },
   { href: "/admin/memberships", label: "Memberships" },
+  { href: "/admin/gateway", label: "LMS connections" },
   { href: "/admin/settings/payments", label: "Payment settings" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;

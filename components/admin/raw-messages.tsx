@@ -1,3 +1,4 @@
+import { VariablesTable } from "./variables-table";
 import { CopyButton } from "@/components/admin/copy-button";
 import { DateTime } from "@/components/admin/date-time";
 import { Badge } from "@/components/ui/badge";
@@ -26,25 +27,7 @@ export function RawMessages({ events, provider, subject }: { events: RawEvent[];
             </span>
           </summary>
           <div className="space-y-4 border-t border-slate-200 p-4">
-            <div tabIndex={0} role="region" aria-label={`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`} className="relative overflow-x-auto">
-              <table className="min-w-full text-xs">
-                <caption className="sr-only">{`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`}</caption>
-                <thead className="text-left font-semibold uppercase tracking-wide text-slate-600">
-                  <tr>
-                    <th scope="col" className="py-1 pr-4">Variable</th>
-                    <th scope="col" className="py-1">Value</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 font-mono">
-                  {event.fields.map((f) => (
-                    <tr key={f.path}>
-                      <th scope="row" className="whitespace-nowrap py-1 pr-4 text-left font-normal text-slate-700">{f.path || "(value)"}</th>
-                      <td className="break-all py-1 text-slate-900">{f.value}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <VariablesTable fields={event.fields} label={`Variables of ${SOURCE_LABELS[event.source]} ${event.type}`} />
             <div>
               <div className="flex items-center justify-between">
                 <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Raw JSON</h3>

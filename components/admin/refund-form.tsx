@@ -21,11 +21,13 @@ export function RefundForm({
   orderId,
   courses,
   currency,
+  wholeOnly = false,
   action,
 }: {
   orderId: string;
   courses: RefundableCourse[];
   currency: string;
+  wholeOnly?: boolean;
   action: (state: FormState, formData: FormData) => Promise<FormState>;
 }) {
   const [state, formAction] = useGuardedActionState(
@@ -53,7 +55,8 @@ export function RefundForm({
       <input type="hidden" name="scope" value={scope} />
       {/* The amount the admin confirms below: the server refunds only if the courses still cost exactly this. */}
       <input type="hidden" name="amount" value={toDecimalString(total)} />
-      <fieldset className="space-y-2">
+      {/* An LMS class (no store course) is refunded with its order as a whole. */}
+      <fieldset className="space-y-2" hidden={wholeOnly}>
         <legend className="text-sm font-semibold text-slate-800">Courses to refund</legend>
         {courses.map((course) => (
           <label key={course.courseId} className="flex items-center gap-3 text-sm text-slate-800">
@@ -75,9 +78,11 @@ export function RefundForm({
         <input name="reason" maxLength={200} className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm" />
       </label>
       <div className="flex flex-wrap gap-2">
-        <Button type="button" variant="danger" disabled={picked.length === 0} onClick={() => confirm("courses")}>
-          Refund selected courses…
-        </Button>
+        {!wholeOnly && (
+          <Button type="button" variant="danger" disabled={picked.length === 0} onClick={() => confirm("courses")}>
+            Refund selected courses…
+          </Button>
+        )}
         <Button type="button" variant="danger" onClick={() => confirm("all")}>
           Refund everything left…
         </Button>

@@ -8,8 +8,8 @@ import { Alert } from "@/components/ui/alert";
 import { usePayPalScript } from "./paypal-script-state";
 import { Spinner } from "@/components/ui/spinner";
 import { CHECKOUT_MESSAGES, failureMessage } from "@/lib/payments/messages";
+import type { CheckoutSelection } from "@/lib/payments/checkout";
 
-type Selection = { kind: "cart"; currency: string } | { kind: "course"; courseId: string };
 type Notice = { tone: "info" | "success" | "warning" | "error"; text: string };
 type Step = "idle" | "creating" | "capturing" | "watching" | "opening-receipt" | "opening-pending-receipt";
 
@@ -32,7 +32,7 @@ export function PayPalCheckout({
   clientId,
   sdkUrl,
 }: {
-  selection: Selection;
+  selection: CheckoutSelection;
   currency: string;
   clientId: string;
   sdkUrl?: string;
@@ -50,7 +50,7 @@ const PAID_OR_PENDING = new Set(["completed", "pending", "partially_refunded"]);
 const CLOSED_UNPAID = new Set(["cancelled", "failed", "expired"]);
 const WATCH_FOR_MS = 3 * 60_000;
 
-function CheckoutButtons({ selection, currency }: { selection: Selection; currency: string }) {
+function CheckoutButtons({ selection, currency }: { selection: CheckoutSelection; currency: string }) {
   const router = useRouter();
   const { failed, loading } = usePayPalScript("Pay on PayPal's site instead");
   const [step, setStep] = useState<Step>("idle");

@@ -6,6 +6,7 @@ export const E2E = {
   appPort: Number(process.env.E2E_APP_PORT ?? 3100),
   emulatorPort: Number(process.env.E2E_EMULATOR_PORT ?? 4110),
   stripePort: Number(process.env.E2E_STRIPE_PORT ?? 4120),
+  lmsPort: Number(process.env.E2E_LMS_PORT ?? 4130),
   adminEmail: "admin@coursepay.test",
   adminPassword: "e2e-admin-password-1",
   studentEmail: "student@coursepay.test",
@@ -13,5 +14,6 @@ export const E2E = {
 };
 
 export const appUrl = `http://localhost:${E2E.appPort}`;
+export const lmsUrl = `http://localhost:${E2E.lmsPort}`;
 export const emulatorUrl = `http://127.0.0.1:${E2E.emulatorPort}`;
 export const stripeUrl = `http://127.0.0.1:${E2E.stripePort}`;

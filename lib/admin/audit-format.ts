@@ -18,6 +18,8 @@ const ACTION_LABELS: Record<AdminAction, string> = {
   "subscription.refund_last": "Subscription payment refunded",
   "subscription_product.saved": "Membership or payment plan saved",
   "outbox.retried": "Outbox job retried",
+  "gateway_connection.created": "LMS connection created",
+  "gateway_connection.updated": "LMS connection updated",
 };
 
 /** The label of a stored action; an action this version does not know (an older or newer one) shows as stored. */

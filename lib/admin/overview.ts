@@ -1,7 +1,8 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { orders, payments, users, type OrderStatus } from "@/db/schema";
+import { gatewayHandoffs, orders, payments, users, type OrderStatus } from "@/db/schema";
+import { BUYER_EMAIL_SQL } from "./transactions";
 import { money, type Money } from "@/lib/money";
 import { FINISHED_STATUSES } from "@/lib/payments/state";
 
@@ -49,13 +50,14 @@ export async function loadOverview(db: Queryable, now = new Date(), days = 30): 
         id: orders.id,
         createdAt: orders.createdAt,
         status: orders.status,
-        buyerEmail: users.email,
+        buyerEmail: BUYER_EMAIL_SQL,
         totalMinor: orders.totalMinor,
         currency: orders.currency,
         reason: orders.attentionReason,
       })
       .from(orders)
-      .innerJoin(users, eq(users.id, orders.userId))
+      .leftJoin(users, eq(users.id, orders.userId))
+      .leftJoin(gatewayHandoffs, eq(gatewayHandoffs.id, orders.gatewayHandoffId))
       .where(and(gte(orders.createdAt, since), or(eq(orders.status, "failed"), isNotNull(orders.attentionReason))))
       .orderBy(desc(orders.createdAt))
       .limit(10),

@@ -21,13 +21,15 @@ import {
 import { formatMoney, money, type Money } from "@/lib/money";
 import { PAID_STATUSES } from "@/lib/payments/state";
 import { listAuditLog, type AuditLine } from "@/lib/audit";
+import { gatewayOrderDetail, type GatewayOrderDetail } from "@/lib/gateway/admin";
 import { actionLabel } from "./audit-format";
 import { flattenJson, type FlatField } from "./flatten";
 
 export type DetailItem = {
   id: string;
-  courseId: string;
-  slug: string;
+  /** Null for an LMS class sold through the gateway. */
+  courseId: string | null;
+  slug: string | null;
   title: string;
   price: Money;
   /** A pending or completed refund covers this item: it cannot be refunded again. */
@@ -46,7 +48,9 @@ export type RawEvent = Pick<PaymentEvent, "id" | "source" | "type" | "httpStatus
 export type TransactionDetail = {
   order: Order;
   total: Money;
-  buyer: { id: string; email: string; name: string };
+  /** The store buyer; null for an LMS learner's order (then `gateway` says who). */
+  buyer: { id: string; email: string; name: string } | null;
+  gateway: GatewayOrderDetail | null;
   items: DetailItem[];
   payment: Payment | null;
   payerId: string | null;
@@ -62,12 +66,12 @@ export async function findTransaction(db: Queryable, orderId: string): Promise<T
   const [head] = await db
     .select({ order: orders, buyer: { id: users.id, email: users.email, name: users.name } })
     .from(orders)
-    .innerJoin(users, eq(users.id, orders.userId))
+    .leftJoin(users, eq(users.id, orders.userId))
     .where(eq(orders.id, orderId));
   if (!head) return null;
   const { order, buyer } = head;
 
-  const [items, [payment], refundRows, changes, events, audit] = await Promise.all([
+  const [items, [payment], refundRows, changes, events, audit, gateway] = await Promise.all([
     db
       .select({
         id: orderItems.id,
@@ -83,8 +87,8 @@ export async function findTransaction(db: Queryable, orderId: string): Promise<T
         enrollmentMode: enrollments.mode,
       })
       .from(orderItems)
-      .innerJoin(courses, eq(courses.id, orderItems.courseId))
-      .leftJoin(enrollments, and(eq(enrollments.userId, order.userId), eq(enrollments.courseId, orderItems.courseId)))
+      .leftJoin(courses, eq(courses.id, orderItems.courseId))
+      .leftJoin(enrollments, and(eq(enrollments.userId, order.userId ?? sql`null`), eq(enrollments.courseId, orderItems.courseId)))
       .where(eq(orderItems.orderId, order.id))
       .orderBy(asc(orderItems.title)),
     db.select().from(payments).where(eq(payments.orderId, order.id)),
@@ -102,6 +106,7 @@ export async function findTransaction(db: Queryable, orderId: string): Promise<T
       .where(eq(paymentEvents.orderId, order.id))
       .orderBy(asc(paymentEvents.id)),
     listAuditLog(db, { target: { type: "order", id: order.id }, limit: 200 }),
+    order.gatewayHandoffId ? gatewayOrderDetail(db, order.gatewayHandoffId) : null,
   ]);
 
   const detailItems: DetailItem[] = items.map((i) => ({
@@ -118,6 +123,7 @@ export async function findTransaction(db: Queryable, orderId: string): Promise<T
     order,
     total: money(order.totalMinor, order.currency),
     buyer,
+    gateway,
     items: detailItems,
     payment: payment ?? null,
     payerId: events.find((e) => e.payerId)?.payerId ?? null,

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/client";
-import { courses, orderItems, orders, orderStatus, PAYER_ID_SQL, paymentEvents, paymentProvider, payments, users, type OrderStatus } from "@/db/schema";
+import { courses, gatewayHandoffs, orderItems, orders, orderStatus, PAYER_ID_SQL, paymentEvents, paymentProvider, payments, users, type OrderStatus } from "@/db/schema";
 import { money, toDecimalString, type Money } from "@/lib/money";
 import { FINISHED_STATUSES, UNFINISHED_STATUSES } from "@/lib/payments/state";
 import { isUuid } from "@/lib/uuid";
@@ -170,6 +170,10 @@ export type TransactionPage = {
 
 type Direction = { after?: Cursor | null; before?: Cursor | null };
 
+/** A store buyer's email and name; for an LMS learner (no account), their LMS user id and "LMS learner". */
+export const BUYER_EMAIL_SQL = sql<string>`coalesce(${users.email}, 'LMS user ' || ${gatewayHandoffs.sub})`;
+export const BUYER_NAME_SQL = sql<string>`coalesce(${users.name}, 'LMS learner')`;
+
 const listColumns = {
   id: orders.id,
   createdAt: orders.createdAt,
@@ -177,8 +181,8 @@ const listColumns = {
   status: orders.status,
   totalMinor: orders.totalMinor,
   currency: orders.currency,
-  buyerEmail: users.email,
-  buyerName: users.name,
+  buyerEmail: BUYER_EMAIL_SQL,
+  buyerName: BUYER_NAME_SQL,
   provider: orders.provider,
   providerOrderId: orders.providerOrderId,
   captureId: payments.providerCaptureId,
@@ -197,7 +201,8 @@ export async function listTransactions(db: Queryable, filter: TransactionFilter,
   const fetched = await db
     .select(listColumns)
     .from(orders)
-    .innerJoin(users, eq(users.id, orders.userId))
+    .leftJoin(users, eq(users.id, orders.userId))
+    .leftJoin(gatewayHandoffs, eq(gatewayHandoffs.id, orders.gatewayHandoffId))
     .leftJoin(payments, eq(payments.orderId, orders.id))
     .where(and(...conditions))
     .orderBy(...(backwards ? [orders.createdAt, orders.id] : [desc(orders.createdAt), desc(orders.id)]))

@@ -16,9 +16,11 @@ export type AdminAction =
   | "subscription.suspend"
   | "subscription.refund_last"
   | "subscription_product.saved"
-  | "outbox.retried";
+  | "outbox.retried"
+  | "gateway_connection.created"
+  | "gateway_connection.updated";
 
-export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product" | "outbox_job"; id: string };
+export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product" | "outbox_job" | "gateway_connection"; id: string };
 
 /**
  * Writes one line of the admin audit log. Call it with the transaction that makes the change, so the log and

@@ -60,6 +60,13 @@ if (stripe.mode === "local") {
     STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/payments/stripe/webhook`,
   });
 }
+// The LMS emulator (the external-enrolment demo): always local; the seeded demo-lms connection follows its port.
+const lmsPort = process.env.LMS_EMULATOR_PORT ?? "4030";
+start("LMS emulator", bin("tsx"), ["emulators/lms/cli.ts"], {
+  LMS_EMULATOR_PORT: lmsPort,
+  LMS_EMULATOR_PUBLIC_URL: `http://localhost:${lmsPort}`,
+  LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol`,
+});
 start("Next.js", bin("tsx"), ["--conditions=react-server", "server.ts", "--dev"], { PORT: String(port), NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
 
 async function announceWhenReady() {
@@ -84,6 +91,7 @@ async function announceWhenReady() {
       `  Coursepay is ready at ${appUrl}  (first page in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
       `    database  ${database}`,
       `    payments  ${payments}`,
+      `    LMS       demo LMS at http://localhost:${lmsPort} — "Join now" pays through the store and enrols there`,
       "    accounts  demo admin and student passwords are printed above when first created",
       "",
     ].join("\n"),

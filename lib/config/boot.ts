@@ -33,6 +33,7 @@ export function configurationProblems(env: Env = process.env): string[] {
     wholeNumber(env, "TRUSTED_PROXY_HOPS", { min: 0 }),
     wholeNumber(env, "DATABASE_POOL_SIZE", { min: 1 }),
     wholeNumber(env, "RECONCILE_INTERVAL_SECONDS", { min: 0 }),
+    wholeNumber(env, "OUTBOX_INTERVAL_MS", { min: 100 }),
     wholeNumber(env, "PORT", { min: 1 }),
     wholeNumber(env, "IPN_RATE_LIMIT_PER_MINUTE", { min: 1 }),
     wholeNumber(env, "IPN_RETENTION_DAYS", { min: 1 }),

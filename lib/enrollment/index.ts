@@ -62,6 +62,8 @@ export function purchaseGrantsSql(paid: SQL): SQL {
     insert into ${enrollments} (user_id, course_id, mode, source, order_item_id, status)
     select paid.user_id, item.course_id, 'full', 'purchase', item.id, 'active'
     from ${paid} as paid join ${orderItems} as item on item.order_id = paid.id
+    -- An LMS class (no store course) is enrolled at the LMS, through the outbox.
+    where item.course_id is not null and paid.user_id is not null
     on conflict (user_id, course_id) do update
       set mode = excluded.mode, source = excluded.source, order_item_id = excluded.order_item_id, status = 'active',
           subscription_id = null, access_until = null, granted_at = now(), revoked_at = null, revoke_reason = null

@@ -45,10 +45,13 @@ export const REFUSALS = {
   currency: "This course is priced in a currency this store does not accept.",
   price: "This course's price is not a valid amount.",
   redirect: "This link would send you back to a site the school has not approved.",
+  // Decided by the database, not the token (lib/gateway/handoffs.ts):
+  replayed: "This link to the payment page was already used. Please go back to the course and press “Join” again.",
+  unknown_connection: "There is no payment page at this address. Please check the link the course's platform uses.",
 } as const;
 export type Refusal = keyof typeof REFUSALS;
 
-export type VerifyResult = { ok: true; handoff: Handoff } | { ok: false; reason: Refusal; detail: string };
+export type VerifyResult = { ok: true; handoff: Handoff } | { ok: false; reason: Exclude<Refusal, "replayed" | "unknown_connection">; detail: string };
 
 const CLOCK_SKEW_SECONDS = 30;
 
@@ -116,7 +119,7 @@ export async function verifyHandoff(token: string, connection: Connection, now =
   };
 }
 
-function refusalOf(error: unknown): { reason: Refusal; detail: string } {
+function refusalOf(error: unknown): { reason: Exclude<Refusal, "replayed" | "unknown_connection">; detail: string } {
   const detail = error instanceof Error ? error.message : String(error);
   if (error instanceof joseErrors.JWTExpired) return { reason: "expired", detail };
   if (error instanceof joseErrors.JWTClaimValidationFailed) {

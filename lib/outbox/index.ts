@@ -119,28 +119,50 @@ export async function retryNow(db: Queryable, id: number, now = new Date()): Pro
   return Boolean(row);
 }
 
+/** The workers of this process, woken by wakeOutbox(). */
+const sleepers = new Set<() => void>();
+
+/**
+ * Asks this process's workers to look for due jobs now rather than at their next round (after a payment that queued
+ * work a learner is waiting for). Only a hint: the job runs at the next round anyway, on whichever instance.
+ */
+export function wakeOutbox(): void {
+  for (const wake of sleepers) wake();
+}
+
 /**
  * Runs a worker every `intervalMs` in this process; every instance may run one (claims never overlap). Returns a
- * stop function. A round that finds work starts the next one at once.
+ * stop function. A round that finds work, or a wake-up, starts the next one at once.
  */
 export function startOutboxWorker(db: Db, handlers: Readonly<Record<string, JobHandler>>, intervalMs = 2_000): () => void {
   let stopped = false;
+  let running = false;
   let timer: NodeJS.Timeout | undefined;
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  };
   const tick = async () => {
-    if (stopped) return;
+    if (stopped || running) return;
+    running = true;
     let busy = false;
     try {
       busy = (await runOutboxOnce(db, handlers)).claimed > 0;
     } catch (error) {
       log.error({ err: error }, "outbox worker round failed");
     }
-    if (!stopped) timer = setTimeout(tick, busy ? 0 : intervalMs);
-    timer?.unref();
+    running = false;
+    if (!stopped) schedule(busy ? 0 : intervalMs);
   };
-  timer = setTimeout(tick, intervalMs);
-  timer.unref();
+  const wake = () => {
+    if (!running && !stopped) schedule(0);
+  };
+  sleepers.add(wake);
+  schedule(intervalMs);
   return () => {
     stopped = true;
+    sleepers.delete(wake);
     clearTimeout(timer);
   };
 }

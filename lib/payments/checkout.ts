@@ -1,12 +1,13 @@
 import "server-only";
-import { and, asc, eq, exists, inArray, ne, notExists, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
-import type { Db, Tx } from "@/db/client";
-import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, users, type Course, type Order } from "@/db/schema";
+import { and, asc, eq, exists, inArray, ne, notExists, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db, Queryable, Tx } from "@/db/client";
+import { cartItems, carts, courses, enrollments, gatewayConnections, gatewayHandoffs, orderItems, orders, orderStatus, users, type Course, type Order } from "@/db/schema";
 import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
 import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
+import { asBuyer, ordersOf, type Buyer } from "./buyer";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
 import { moveOrder } from "./orders";
@@ -26,6 +27,10 @@ export const selectionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("course"), courseId: z.uuid() }),
 ]);
 export type Selection = z.infer<typeof selectionSchema>;
+
+/** A store selection, or an LMS learner's handoff (lib/gateway/checkout.ts): what every checkout button may send. */
+export const checkoutSelectionSchema = z.union([selectionSchema, z.object({ kind: z.literal("gateway"), handoffId: z.uuid() })]);
+export type CheckoutSelection = z.infer<typeof checkoutSelectionSchema>;
 
 export type StartResult =
   | { ok: true; orderId: string; providerOrderId: string; approvalUrl?: string; removed: string[] }
@@ -63,26 +68,38 @@ export async function startCheckout(deps: StartDeps, userId: string, selection: 
   }
 
   const currency = buying[0]!.currency;
-  const items = buying.map((c) => ({ courseId: c.id, title: c.title, price: money(c.priceMinor, c.currency) }));
+  const items = buying.map((c) => ({ courseId: c.id, externalRef: null, sku: c.id, title: c.title, price: money(c.priceMinor, c.currency) }));
   const total = sum(items.map((i) => i.price), asCurrency(currency));
 
   // Providers whose page takes the money before we hear of it (Stripe) cannot be stopped at capture like PayPal:
   // an earlier unpaid page for these courses (another tab) is made unpayable first, so only one can be paid.
   if (provider.abandonOrder) await abandonEarlierCheckouts(deps, userId, items.map((i) => i.courseId));
-  const order = { id: await insertOrder(db, userId, provider.name, total, items) };
+  const orderId = await insertOrder(db, { userId }, provider.name, total, items);
+  return openProviderOrder(deps, orderId, total, items, options.returnUrls?.(orderId), removedTitles);
+}
 
-  const result = await provider.createOrder({ orderId: order.id, total, items, requestId: `coursepay-${order.id}-create`, returnUrls: options.returnUrls?.(order.id) });
+/**
+ * The provider's order for our order just written (status `created`): created with an idempotency key derived from
+ * our order id, so a retried call can never make a second provider order, and its id recorded on ours.
+ */
+export async function openProviderOrder(
+  deps: CheckoutDeps,
+  orderId: string,
+  total: Money,
+  items: { sku: string; title: string; price: Money }[],
+  returnUrls: { success: string; cancel: string } | undefined,
+  removed: string[] = [],
+): Promise<StartResult> {
+  const { db, provider } = deps;
+  const result = await provider.createOrder({ orderId, total, items, requestId: `coursepay-${orderId}-create`, returnUrls });
   if (!result.ok) {
     // A refusal ends this attempt; an unknown outcome leaves it open for reconciliation to expire.
-    if (result.failure.kind !== "unavailable") await moveOrder(db, order, "failed");
-    log.warn({ orderId: order.id, failure: result.failure }, "provider order not created");
-    return { ok: false, message: failureMessage(result.failure), removed: removedTitles };
+    if (result.failure.kind !== "unavailable") await moveOrder(db, { id: orderId }, "failed");
+    log.warn({ orderId, failure: result.failure }, "provider order not created");
+    return { ok: false, message: failureMessage(result.failure), removed };
   }
-  await db
-    .update(orders)
-    .set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() })
-    .where(eq(orders.id, order.id));
-  return { ok: true, orderId: order.id, providerOrderId: result.value.providerOrderId, approvalUrl: result.value.approvalUrl, removed: removedTitles };
+  await db.update(orders).set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() }).where(eq(orders.id, orderId));
+  return { ok: true, orderId, providerOrderId: result.value.providerOrderId, approvalUrl: result.value.approvalUrl, removed };
 }
 
 /** The buyer's still-unpaid checkouts with this provider for any of these courses, each cancelled as the buyer's "back" would. */
@@ -95,24 +112,34 @@ async function abandonEarlierCheckouts(deps: StartDeps, userId: string, courseId
   for (const { providerOrderId } of earlier) if (providerOrderId) await cancelCheckout(deps, userId, providerOrderId);
 }
 
+export type NewOrderItem = { courseId: string | null; externalRef: string | null; title: string; price: Money };
+
 /**
  * Our order (status `created`) and its item snapshot, in one statement (two data-modifying CTEs) — atomic
- * without a transaction, and one round trip. The prices are the ones just read from the courses table; returns
- * the new order's id.
+ * without a transaction, and one round trip. The prices are the ones just read from the database (the courses
+ * table, or a verified LMS handoff); the order is a store user's or a gateway handoff's. Returns the new order's id.
  */
-async function insertOrder(db: Db, userId: string, providerName: Order["provider"], total: Money, items: { courseId: string; title: string; price: Money }[]): Promise<string> {
+export async function insertOrder(
+  db: Queryable,
+  owner: { userId: string } | { gatewayHandoffId: string },
+  providerName: Order["provider"],
+  total: Money,
+  items: NewOrderItem[],
+): Promise<string> {
   const itemRows = sql.join(
-    items.map((i) => sql`(${i.courseId}::uuid, ${i.title}::text, ${i.price.minor}::bigint, ${i.price.currency}::char(3))`),
+    items.map((i) => sql`(${i.courseId}::uuid, ${i.externalRef}::text, ${i.title}::text, ${i.price.minor}::bigint, ${i.price.currency}::char(3))`),
     sql`, `,
   );
+  const userId = "userId" in owner ? owner.userId : null;
+  const handoffId = "gatewayHandoffId" in owner ? owner.gatewayHandoffId : null;
   const newOrder = db.$with("new_order", { id: sql<string>`id`.as("id") }).as(sql`
-    insert into ${orders} (user_id, status, currency, total_minor, provider)
-    values (${userId}, 'created', ${total.currency}, ${total.minor}, ${providerName})
+    insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider)
+    values (${userId}::uuid, ${handoffId}::uuid, 'created', ${total.currency}, ${total.minor}, ${providerName})
     returning id`);
   const newItems = db.$with("new_items", { orderId: sql<string>`order_id`.as("order_id") }).as(sql`
-    insert into ${orderItems} (order_id, course_id, title, unit_price_minor, currency)
-    select new_order.id, item.course_id, item.title, item.unit_price_minor, item.currency
-    from new_order, (values ${itemRows}) as item (course_id, title, unit_price_minor, currency)
+    insert into ${orderItems} (order_id, course_id, external_ref, title, unit_price_minor, currency)
+    select new_order.id, item.course_id, item.external_ref, item.title, item.unit_price_minor, item.currency
+    from new_order, (values ${itemRows}) as item (course_id, external_ref, title, unit_price_minor, currency)
     returning order_id`);
   const [row] = await db.with(newOrder, newItems).select({ orderId: newItems.orderId }).from(newItems);
   return row!.orderId;
@@ -123,11 +150,11 @@ async function insertOrder(db: Db, userId: string, providerName: Order["provider
  * we have not heard of yet is left for the capture paths and reconciliation), and only while it is still
  * `created`. When PayPal cannot be asked, the order stays open and reconciliation expires it later.
  */
-export async function cancelCheckout(deps: CheckoutDeps, userId: string, providerOrderId: string): Promise<boolean> {
+export async function cancelCheckout(deps: CheckoutDeps, who: string | Buyer, providerOrderId: string): Promise<boolean> {
   const [order] = await deps.db
     .select()
     .from(orders)
-    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), eq(orders.userId, userId)));
+    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), ordersOf(asBuyer(who))));
   if (!order || order.status !== "created") return false;
   await deps.provider.abandonOrder?.({ providerOrderId, orderId: order.id });
   const truth = await deps.provider.getOrder({ providerOrderId, orderId: order.id });
@@ -142,13 +169,13 @@ export async function cancelCheckout(deps: CheckoutDeps, userId: string, provide
  * network failure and from several app instances: the idempotency key is stable per capture attempt, the
  * provider captures an order once, and fulfil() applies the result once.
  */
-export async function captureCheckout(deps: CheckoutDeps, userId: string, providerOrderId: string): Promise<CaptureResult> {
+export async function captureCheckout(deps: CheckoutDeps, who: string | Buyer, providerOrderId: string): Promise<CaptureResult> {
   const [order] = await deps.db
     .select()
     .from(orders)
-    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId)));
+    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), ordersOf(asBuyer(who))));
   // Someone else's order looks exactly like an unknown one: nothing is revealed and nothing changes.
-  if (!order || order.userId !== userId) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
+  if (!order) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
   return captureOrder(deps, order);
 }
 
@@ -239,34 +266,70 @@ const CLAIMABLE = orderStatus.enumValues.filter((status) => transition(status, "
 
 async function claimCapture(db: Db, order: Order): Promise<Claim> {
   return db.transaction(async (tx) => {
-    // NO KEY UPDATE: claims take turns, while foreign-key checks of fulfil()'s enrollment inserts (key share
-    // locks on the same row) do not wait on us — FOR UPDATE here deadlocks against a concurrent fulfil().
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, order.userId)).for("no key update");
-
+    const guards = order.userId ? await storeGuards(tx, order, order.userId) : await gatewayGuards(tx, order);
     // With the buyer's lock held, one statement (so it sees every claim committed before ours): the order is
-    // claimed unless one of its courses is owned through another order or being paid by another order of theirs,
+    // claimed unless what it pays for is owned through another order or being paid by another order of theirs,
     // and only from a status the state machine lets become "approved" (the update's row lock waits for a
     // concurrent fulfil() and re-checks the status after it).
-    const courseIds = orderCourseIds(tx, order.id);
     const [claimed] = await tx
       .update(orders)
       .set({ status: "approved", captureStartedAt: new Date(), updatedAt: new Date() })
-      .where(
-        and(
-          eq(orders.id, order.id),
-          inArray(orders.status, CLAIMABLE),
-          notExists(ownedElsewhere(tx, order, courseIds)),
-          notExists(otherCaptureInFlight(tx, order, courseIds)),
-        ),
-      )
+      .where(and(eq(orders.id, order.id), inArray(orders.status, CLAIMABLE), notExists(guards.owned()), notExists(guards.inFlight())))
       .returning({ attempt: orders.captureAttempt });
     if (claimed) return { status: "claimed" as const, attempt: claimed.attempt };
     // Not claimed (rare): say why. Owned wins; otherwise another capture is in flight, or the order settled meanwhile
     // and the buyer's next read shows how.
-    const [owned] = await ownedElsewhere(tx, order, courseIds);
+    const [owned] = await guards.owned();
     return { status: owned ? ("owned" as const) : ("in_flight" as const) };
   });
 }
+
+/** A query for "another order stands in the way"; embedded in the claim, or run to say why it failed. */
+type Guard = () => SQLWrapper & PromiseLike<unknown[]>;
+type ClaimGuards = { owned: Guard; inFlight: Guard };
+
+/** A store buyer's claims take turns on their user row; their courses must not be owned or in flight elsewhere. */
+async function storeGuards(tx: Tx, order: Order, userId: string): Promise<ClaimGuards> {
+  // NO KEY UPDATE: claims take turns, while foreign-key checks of fulfil()'s enrollment inserts (key share
+  // locks on the same row) do not wait on us — FOR UPDATE here deadlocks against a concurrent fulfil().
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
+  const courseIds = orderCourseIds(tx, order.id);
+  return { owned: () => ownedElsewhere(tx, order, userId, courseIds), inFlight: () => otherCaptureInFlight(tx, order, userId, courseIds) };
+}
+
+/**
+ * An LMS learner may hold several handoffs for one class (each "Join now" is a new token): their claims take turns
+ * on the connection's row, and only one order across those handoffs is ever paid.
+ */
+async function gatewayGuards(tx: Tx, order: Order): Promise<ClaimGuards> {
+  const [mine] = await tx.select().from(gatewayHandoffs).where(eq(gatewayHandoffs.id, order.gatewayHandoffId!));
+  await tx.select({ id: gatewayConnections.id }).from(gatewayConnections).where(eq(gatewayConnections.id, mine!.connectionId)).for("no key update");
+  const sibling = alias(orders, "sibling_order");
+  const siblingHandoff = alias(gatewayHandoffs, "sibling_handoff");
+  const siblings = (status: SQL) =>
+    tx
+      .select({ id: sibling.id })
+      .from(sibling)
+      .innerJoin(siblingHandoff, eq(siblingHandoff.id, sibling.gatewayHandoffId))
+      .where(
+        and(
+          eq(siblingHandoff.connectionId, mine!.connectionId),
+          eq(siblingHandoff.sub, mine!.sub),
+          eq(siblingHandoff.lmsClass, mine!.lmsClass),
+          ne(sibling.id, order.id),
+          status,
+        ),
+      )
+      .limit(1);
+  return {
+    owned: () => siblings(inArray(sibling.status, ["completed", "partially_refunded"])),
+    inFlight: () => siblings(inFlightSql(sibling)),
+  };
+}
+
+/** Pending, or approved with a capture started recently (older claims are presumed dead). */
+const inFlightSql = (o: { status: AnyPgColumn; captureStartedAt: AnyPgColumn }) =>
+  sql`(${o.status} = 'pending' or (${o.status} = 'approved' and ${o.captureStartedAt} > now() - make_interval(secs => ${CAPTURE_CLAIM_SECONDS})))`;
 
 type OrderCourses = ReturnType<typeof orderCourseIds>;
 function orderCourseIds(tx: Tx, orderId: string) {
@@ -274,14 +337,14 @@ function orderCourseIds(tx: Tx, orderId: string) {
 }
 
 /** An active full enrollment of the buyer in one of these courses that another order (or a grant) gave them. */
-function ownedElsewhere(tx: Tx, order: Order, courseIds: OrderCourses) {
+function ownedElsewhere(tx: Tx, order: Order, userId: string, courseIds: OrderCourses) {
   return tx
     .select({ id: enrollments.id })
     .from(enrollments)
     .leftJoin(orderItems, eq(orderItems.id, enrollments.orderItemId))
     .where(
       and(
-        eq(enrollments.userId, order.userId),
+        eq(enrollments.userId, userId),
         inArray(enrollments.courseId, courseIds),
         eq(enrollments.status, "active"),
         eq(enrollments.mode, "full"),
@@ -292,7 +355,7 @@ function ownedElsewhere(tx: Tx, order: Order, courseIds: OrderCourses) {
 }
 
 /** Another order of the buyer for one of these courses whose capture is pending or started recently. */
-function otherCaptureInFlight(tx: Tx, order: Order, courseIds: OrderCourses) {
+function otherCaptureInFlight(tx: Tx, order: Order, userId: string, courseIds: OrderCourses) {
   const other = alias(orders, "other_order");
   const otherItem = alias(orderItems, "other_item");
   return tx
@@ -301,10 +364,10 @@ function otherCaptureInFlight(tx: Tx, order: Order, courseIds: OrderCourses) {
     .innerJoin(otherItem, eq(otherItem.orderId, other.id))
     .where(
       and(
-        eq(other.userId, order.userId),
+        eq(other.userId, userId),
         ne(other.id, order.id),
         inArray(otherItem.courseId, courseIds),
-        sql`(${other.status} = 'pending' or (${other.status} = 'approved' and ${other.captureStartedAt} > now() - make_interval(secs => ${CAPTURE_CLAIM_SECONDS})))`,
+        inFlightSql(other),
       ),
     )
     .limit(1);

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
+import { JOB_KINDS } from "@/lib/outbox/jobs";
 import { GRACE_MS } from "@/lib/subscriptions/state";
 import { FINISHED_STATUSES, HOLDING_STATUSES, PAID_PAYMENT_STATUSES, PAID_STATUSES } from "./state";
 
@@ -35,7 +36,7 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
       from orders o
       join order_items oi on oi.order_id = o.id
       join payments p on p.order_id = o.id
-      where o.status in (${paid}) and p.status in (${paidPayment})
+      where o.status in (${paid}) and p.status in (${paidPayment}) and oi.course_id is not null
         and not ${refunded("oi.id")}
         and not exists (select 1 from enrollments e where e.user_id = o.user_id and e.course_id = oi.course_id
                         and e.status = 'active' and e.mode = 'full')`,
@@ -63,8 +64,23 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
     query: sql`
       select o.user_id, oi.course_id, count(distinct o.id)::int as orders
       from orders o join order_items oi on oi.order_id = o.id
-      where o.status in (${list(HOLDING_STATUSES)}) and not ${refunded("oi.id")}
+      where o.status in (${list(HOLDING_STATUSES)}) and oi.course_id is not null and not ${refunded("oi.id")}
       group by o.user_id, oi.course_id having count(distinct o.id) > 1`,
+  },
+  {
+    rule: "paid LMS order without its enrolment",
+    query: sql`
+      select o.id as order_id, o.gateway_handoff_id from orders o
+      where o.gateway_handoff_id is not null and o.status in (${paid})
+        and not exists (select 1 from outbox_jobs j where j.dedupe_key = ${JOB_KINDS.lmsEnrol} || ':' || o.gateway_handoff_id)`,
+  },
+  {
+    rule: "LMS class paid twice by the same learner",
+    query: sql`
+      select h.connection_id, h.sub, h.lms_class, count(distinct o.id)::int as orders
+      from orders o join gateway_handoffs h on h.id = o.gateway_handoff_id
+      where o.status in (${list(HOLDING_STATUSES)})
+      group by h.connection_id, h.sub, h.lms_class having count(distinct o.id) > 1`,
   },
   {
     rule: "subscription access without a paid period",

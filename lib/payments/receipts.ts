@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { courses, orderItems, orders, payments, type Order, type Payment } from "@/db/schema";
+import { asBuyer, ordersOf, type Buyer } from "./buyer";
 import { money, type Money } from "@/lib/money";
 
 export type Receipt = {
@@ -17,7 +18,7 @@ export async function findReceipt(db: Queryable, userId: string, orderId: string
   if (!order) return null;
   const [items, [payment]] = await Promise.all([
     db
-      .select({ courseId: orderItems.courseId, title: orderItems.title, priceMinor: orderItems.unitPriceMinor, currency: orderItems.currency, slug: courses.slug })
+      .select({ courseId: courses.id, title: orderItems.title, priceMinor: orderItems.unitPriceMinor, currency: orderItems.currency, slug: courses.slug })
       .from(orderItems)
       .innerJoin(courses, eq(courses.id, orderItems.courseId))
       .where(eq(orderItems.orderId, order.id))
@@ -36,11 +37,11 @@ export async function findReceipt(db: Queryable, userId: string, orderId: string
  * Where a buyer's checkout stands, by the provider's order id, for the buyer's page to follow a payment it could
  * not confirm itself (its capture request failed, a webhook may finish the job). Someone else's order is not found.
  */
-export async function checkoutState(db: Queryable, userId: string, provider: Order["provider"], providerOrderId: string) {
+export async function checkoutState(db: Queryable, who: string | Buyer, provider: Order["provider"], providerOrderId: string) {
   const [order] = await db
     .select({ orderId: orders.id, status: orders.status })
     .from(orders)
-    .where(and(eq(orders.provider, provider), eq(orders.providerOrderId, providerOrderId), eq(orders.userId, userId)));
+    .where(and(eq(orders.provider, provider), eq(orders.providerOrderId, providerOrderId), ordersOf(asBuyer(who))));
   return order ?? null;
 }
 
@@ -50,7 +51,7 @@ export async function checkoutState(db: Queryable, userId: string, provider: Ord
  */
 export async function pendingPurchases(db: Queryable, userId: string): Promise<{ courseId: string; title: string; slug: string; orderId: string }[]> {
   return db
-    .select({ courseId: orderItems.courseId, title: orderItems.title, slug: courses.slug, orderId: orders.id })
+    .select({ courseId: courses.id, title: orderItems.title, slug: courses.slug, orderId: orders.id })
     .from(orders)
     .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
     .innerJoin(courses, eq(courses.id, orderItems.courseId))

@@ -4,6 +4,7 @@ import type { Db, Tx } from "@/db/client";
 import { orderItems, orders, payments, refundItems, refunds, type Order, type Payment } from "@/db/schema";
 import { recordAdminAction } from "@/lib/audit";
 import { revokeForOrderItems } from "@/lib/enrollment";
+import { noteLmsRemoval } from "@/lib/gateway/enrolment";
 import { formatMoney, money, parseDecimal } from "@/lib/money";
 import type { CheckoutDeps } from "./checkout";
 import { refundFailureMessage } from "./messages";
@@ -69,6 +70,7 @@ export async function applyRefund(db: Db, facts: RefundFacts, options: { reversa
 
     if (status !== "completed") return { outcome: "unchanged" as const, orderId: order!.id, refundId };
     const revoked = await revokeRefundedCourses(tx, refundId, options.reversal ? "chargeback" : "refunded");
+    await noteLmsRemoval(tx, order!, options.reversal ? "chargeback" : "refunded");
     await settleAfterRefund(tx, order!, payment, options.reversal ?? false);
     if (flagged) return { outcome: "flagged" as const, orderId: order!.id, refundId, reason: flagged };
     return { outcome: "applied" as const, orderId: order!.id, refundId, revoked };
@@ -197,7 +199,7 @@ export async function requestRefund(deps: CheckoutDeps, request: RefundRequest):
     const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
     if (!payment) return { ok: false as const, message: "This order has no captured payment to refund." };
     const remaining = await unrefundedItems(tx, order.id);
-    const chosen = request.courseIds === "all" ? remaining : remaining.filter((i) => (request.courseIds as string[]).includes(i.courseId));
+    const chosen = request.courseIds === "all" ? remaining : remaining.filter((i) => i.courseId !== null && (request.courseIds as string[]).includes(i.courseId));
     if (chosen.length === 0 || (request.courseIds !== "all" && chosen.length !== request.courseIds.length)) {
       return { ok: false as const, message: "Choose courses of this order that have not been refunded yet." };
     }

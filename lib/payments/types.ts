@@ -62,7 +62,8 @@ export type ProviderResult<T> = { ok: true; value: T } | { ok: false; failure: P
 export type NewProviderOrder = {
   orderId: string;
   total: Money;
-  items: { courseId: string; title: string; price: Money }[];
+  /** `sku`: the course id, or for an LMS class its order item's external reference. */
+  items: { sku: string; title: string; price: Money }[];
   /** Idempotency key: the same key never creates a second provider order. */
   requestId: string;
   /** Where the provider's own page sends the buyer back (providers that take the payment on their site). */

@@ -175,7 +175,7 @@ export function orderRequestBody(order: NewProviderOrder) {
         amount: { ...toPayPal(order.total), breakdown: { item_total: toPayPal(order.total) } },
         items: order.items.map((item) => ({
           name: truncate(item.title, 127),
-          sku: item.courseId,
+          sku: truncate(item.sku, 127),
           quantity: "1",
           category: "DIGITAL_GOODS",
           unit_amount: toPayPal(item.price),

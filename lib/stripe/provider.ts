@@ -38,7 +38,7 @@ export class StripeProvider implements PaymentProvider {
             mode: "payment",
             line_items: order.items.map((item) => {
               const { amount, currency } = toStripe(item.price);
-              return { price_data: { currency, unit_amount: amount, product_data: { name: item.title, metadata: { course_id: item.courseId } } }, quantity: 1 };
+              return { price_data: { currency, unit_amount: amount, product_data: { name: item.title, metadata: { sku: item.sku } } }, quantity: 1 };
             }),
             client_reference_id: order.orderId,
             metadata: { order_id: order.orderId },

@@ -36,15 +36,31 @@ export async function createTestDb(engine: Engine, options: { poolSize?: number 
 }
 
 /** Opens a database before the file's tests and drops it after them. */
-export function useTestDb(engine: Engine, options: { poolSize?: number } = {}): { readonly db: Db; readonly handle: DbHandle } {
+export type TestDb = {
+  readonly db: Db;
+  readonly handle: DbHandle;
+  /** A second connection pool to the same database, as a second app instance would have (PGlite: the same one). */
+  secondPool(): Db;
+};
+
+export function useTestDb(engine: Engine, options: { poolSize?: number } = {}): TestDb {
   let handle: DbHandle | undefined;
+  const extraPools: DbHandle[] = [];
   beforeAll(async () => {
     handle = await createTestDb(engine, options);
   });
   afterAll(async () => {
+    await Promise.all(extraPools.map((p) => p.close()));
     await handle?.close();
   });
   return {
+    secondPool() {
+      if (!handle) throw new Error("test database not open yet");
+      if (handle.engine === "pglite" || !handle.url) return handle.db;
+      const pool = openPostgres(handle.url, { max: 5 });
+      extraPools.push(pool);
+      return pool.db;
+    },
     get db() {
       if (!handle) throw new Error("test database not open yet");
       return handle.db;

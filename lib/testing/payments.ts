@@ -9,7 +9,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { openPostgres, type Db, type DbHandle } from "@/db/client";
+import type { Db, DbHandle } from "@/db/client";
 import { startEmulator, type RunningEmulator } from "@/emulators/paypal";
 import { ipnLimits, processIpnMessage, receiveIpn } from "@/lib/payments/ipn";
 import { receiveWebhook } from "@/lib/payments/notifications";
@@ -44,7 +44,6 @@ export function usePayments(
   let receiver: Server | undefined;
   let receivers: Instance[] = [];
   let turn = 0;
-  const extraPools: DbHandle[] = [];
   const processing = new Set<Promise<unknown>>();
   const responses: PaymentHarness["responses"] = [];
 
@@ -68,12 +67,7 @@ export function usePayments(
       });
       return createPaymentDeps(env, db, { retryBaseMs: 5, timeoutMs: clientOptions.timeoutMs ?? 3_000, maxRetries: clientOptions.maxRetries });
     },
-    secondPool() {
-      if (t.handle.engine === "pglite" || !t.handle.url) return t.db;
-      const pool = openPostgres(t.handle.url, { max: 5 });
-      extraPools.push(pool);
-      return pool.db;
-    },
+    secondPool: () => t.secondPool(),
     receiveWith(...instances) {
       receivers = instances;
     },
@@ -144,7 +138,6 @@ export function usePayments(
     responses.length = 0;
   });
   afterAll(async () => {
-    await Promise.all(extraPools.map((p) => p.close()));
     await emulator?.close();
     await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(null)));
   });

@@ -21,8 +21,10 @@ export type Funding = "instant" | "clears later" | "bounces later";
 export type ProviderDriver = {
   readonly name: ProviderName;
   readonly db: Db;
-  /** One app instance's payment services. */
-  instance(): StartDeps;
+  /** One app instance's payment services (over another pool: another instance). */
+  instance(db?: Db): StartDeps;
+  /** A second connection pool to the same database, as a second app instance would have. */
+  secondPool(): Db;
   /** What startCheckout needs besides the selection (Stripe's return URLs). */
   readonly startOptions: Parameters<typeof import("@/lib/payments/checkout").startCheckout>[3];
   /** The buyer, on the provider's page, approves (PayPal) or pays (Stripe) the checkout. */
@@ -58,7 +60,8 @@ function payPalDriver(engine: Engine): ProviderDriver {
     get db() {
       return h.db;
     },
-    instance: () => h.instance(),
+    instance: (db) => h.instance(db),
+    secondPool: () => h.secondPool(),
     startOptions: {},
     async pay(providerOrderId, funding = "instant") {
       if (funding !== "instant") outcomes.set(providerOrderId, funding === "clears later" ? "completed" : "denied");
@@ -98,7 +101,8 @@ function stripeDriver(engine: Engine): ProviderDriver {
     get db() {
       return h.db;
     },
-    instance: () => h.instance(),
+    instance: (db) => h.instance(db),
+    secondPool: () => h.secondPool(),
     startOptions: { returnUrls: STRIPE_RETURN_URLS },
     async pay(providerOrderId, funding = "instant") {
       const paid = await h.emulator.control.pay(providerOrderId, funding === "instant" ? { card: "4242424242424242" } : { bankAccount: STRIPE_BANK[funding] });

@@ -11,7 +11,7 @@ import { startStripeEmulator, type RunningStripeEmulator } from "@/emulators/str
 import { createStripeDeps, type StripeDeps } from "@/lib/payments/deps";
 import { receiveWebhook } from "@/lib/payments/notifications";
 import { stripeEnvironment } from "@/lib/stripe/environment";
-import { useTestDb, type Engine } from "./db";
+import { useTestDb, type Engine, type TestDb } from "./db";
 
 export type StripeHarness = {
   readonly db: Db;
@@ -22,6 +22,7 @@ export type StripeHarness = {
   receiveWith(...instances: StripeDeps[]): void;
   /** Waits until every webhook delivery has been handled. */
   settle(): Promise<void>;
+  secondPool(): Db;
   readonly received: { status: number; body: string }[];
 };
 
@@ -32,7 +33,7 @@ export const STRIPE_RETURN_URLS = () => ({
 });
 
 /** `shared`: use another harness's database (the chaos test runs PayPal and Stripe against one PostgreSQL). */
-export function useStripe(engine: Engine, shared?: { readonly db: Db }): StripeHarness {
+export function useStripe(engine: Engine, shared?: Pick<TestDb, "db" | "secondPool">): StripeHarness {
   const t = shared ?? useTestDb(engine);
   let emulator: RunningStripeEmulator | undefined;
   let receiver: Server | undefined;
@@ -60,6 +61,7 @@ export function useStripe(engine: Engine, shared?: { readonly db: Db }): StripeH
       await harness.emulator.control.flush();
       while (inFlight.size) await Promise.all([...inFlight]);
     },
+    secondPool: () => t.secondPool(),
     received,
   };
 

@@ -7,7 +7,11 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import type { OrderStatus } from "@/db/schema";
 import { currentUser } from "@/lib/auth/session";
-import { cancelCheckout, captureCheckout, selectionSchema, startCheckout, type CaptureResult } from "@/lib/payments/checkout";
+import { currentBrowserHash } from "@/lib/gateway/browser";
+import { GATEWAY_MESSAGES, startGatewayCheckout } from "@/lib/gateway/checkout";
+import { currentBuyer } from "@/lib/payments/current-buyer";
+import { wakeOutbox } from "@/lib/outbox";
+import { cancelCheckout, captureCheckout, checkoutSelectionSchema, startCheckout, type CaptureResult, type CheckoutSelection, type StartDeps, type StartResult } from "@/lib/payments/checkout";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import { formFields, type FormState } from "@/lib/forms";
 import { checkoutState } from "@/lib/payments/receipts";
@@ -20,14 +24,28 @@ export type CreateOrderResponse = { ok: true; paypalOrderId: string; removed: st
 
 const signInFirst = "Please sign in again to pay: your session has ended.";
 
-/** PayPalButtons.createOrder → our order + a PayPal order, priced from the database. */
-export async function createPayPalOrder(input: unknown): Promise<CreateOrderResponse> {
-  const parsed = selectionSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected, removed: [] };
+/**
+ * Starts a checkout for what the browser named: a store buyer's cart or course (signed in), or an LMS learner's
+ * handoff (bound to this browser's gateway cookie). Prices always come from the database.
+ */
+async function start(deps: StartDeps, selection: CheckoutSelection, returnUrls?: (orderId: string) => { success: string; cancel: string }): Promise<StartResult> {
+  if (selection.kind === "gateway") {
+    const browser = await currentBrowserHash();
+    if (!browser) return { ok: false, message: GATEWAY_MESSAGES.notFound, removed: [] };
+    return startGatewayCheckout(deps, browser, selection.handoffId, { returnUrls });
+  }
   const user = await currentUser();
   if (!user) return { ok: false, message: signInFirst, removed: [] };
-  const result = await startCheckout(await paymentDeps(), user.id, parsed.data);
+  const result = await startCheckout(deps, user.id, selection, { returnUrls });
   if (result.removed.length) revalidatePath("/", "layout");
+  return result;
+}
+
+/** PayPalButtons.createOrder → our order + a PayPal order, priced from the database. */
+export async function createPayPalOrder(input: unknown): Promise<CreateOrderResponse> {
+  const parsed = checkoutSelectionSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected, removed: [] };
+  const result = await start(await paymentDeps(), parsed.data);
   return result.ok ? { ok: true, paypalOrderId: result.providerOrderId, removed: result.removed } : result;
 }
 
@@ -35,9 +53,11 @@ export async function createPayPalOrder(input: unknown): Promise<CreateOrderResp
 export async function capturePayPalOrder(input: unknown): Promise<CaptureResult> {
   const parsed = captureSchema.safeParse(input);
   if (!parsed.success) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
-  const user = await currentUser();
-  if (!user) return { ok: false, kind: "refused", message: signInFirst };
-  const result = await captureCheckout(await paymentDeps(), user.id, parsed.data.paypalOrderId);
+  const buyer = await currentBuyer();
+  if (!buyer) return { ok: false, kind: "refused", message: signInFirst };
+  const result = await captureCheckout(await paymentDeps(), buyer, parsed.data.paypalOrderId);
+  // A paid LMS order's enrolment is queued: have this instance's worker send it now, while the learner waits.
+  if (result.ok) wakeOutbox();
   revalidatePath("/", "layout");
   return result;
 }
@@ -45,9 +65,9 @@ export async function capturePayPalOrder(input: unknown): Promise<CaptureResult>
 /** The buyer's page, following a payment it could not confirm itself: the order's status now, or null. */
 export async function paypalCheckoutState(input: unknown): Promise<{ orderId: string; status: OrderStatus } | null> {
   const parsed = captureSchema.safeParse(input);
-  const user = await currentUser();
-  if (!parsed.success || !user) return null;
-  return checkoutState(getDb(), user.id, "paypal", parsed.data.paypalOrderId);
+  const buyer = await currentBuyer();
+  if (!parsed.success || !buyer) return null;
+  return checkoutState(getDb(), buyer, "paypal", parsed.data.paypalOrderId);
 }
 
 /**
@@ -58,16 +78,15 @@ export async function paypalCheckoutState(input: unknown): Promise<{ orderId: st
  */
 export async function payOnProviderPageAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const fields = formFields(formData);
-  const parsed = selectionSchema.safeParse(fields.kind === "course" ? { kind: "course", courseId: fields.courseId } : { kind: "cart", currency: fields.currency });
+  const parsed = checkoutSelectionSchema.safeParse(
+    fields.kind === "course" ? { kind: "course", courseId: fields.courseId } : fields.kind === "gateway" ? { kind: "gateway", handoffId: fields.handoffId } : { kind: "cart", currency: fields.currency },
+  );
   const provider = providerName.safeParse(fields.provider);
   if (!parsed.success || !provider.success) return { ok: false, message: CHECKOUT_MESSAGES.unexpected };
-  const user = await currentUser();
-  if (!user) return { ok: false, message: signInFirst };
   const deps = await depsFor(provider.data);
   if (!deps) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable };
   const urls = returnUrls(await storeOrigin(), provider.data);
-  const result = await startCheckout(deps, user.id, parsed.data, { returnUrls: () => urls });
-  if (result.removed.length) revalidatePath("/", "layout");
+  const result = await start(deps, parsed.data, () => urls);
   if (!result.ok || !result.approvalUrl) return { ok: false, message: result.ok ? CHECKOUT_MESSAGES.unexpected : result.message };
   redirect(result.approvalUrl);
 }
@@ -75,7 +94,7 @@ export async function payOnProviderPageAction(_prev: FormState, formData: FormDa
 /** PayPalButtons.onCancel → the abandoned order is closed as cancelled (the admin sees it in Unfinished). */
 export async function cancelPayPalOrder(input: unknown): Promise<void> {
   const parsed = captureSchema.safeParse(input);
-  const user = await currentUser();
-  if (!parsed.success || !user) return;
-  await cancelCheckout(await paymentDeps(), user.id, parsed.data.paypalOrderId);
+  const buyer = await currentBuyer();
+  if (!parsed.success || !buyer) return;
+  await cancelCheckout(await paymentDeps(), buyer, parsed.data.paypalOrderId);
 }

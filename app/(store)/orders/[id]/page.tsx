@@ -7,7 +7,10 @@ import { AutoRefresh } from "@/components/checkout/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Price } from "@/components/ui/price";
+import { LmsOrderStatus } from "@/components/gateway/lms-order-status";
 import { requireUser } from "@/lib/auth/session";
+import { currentBrowserHash } from "@/lib/gateway/browser";
+import { learnerOrder } from "@/lib/gateway/handoffs";
 import { money } from "@/lib/money";
 import { PROVIDER_LABEL } from "@/lib/payments/providers";
 import { findReceipt } from "@/lib/payments/receipts";
@@ -41,6 +44,10 @@ const amountLabel: Record<PaymentStatus, string | null> = {
 
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  // An LMS learner (no account) follows their order by their browser's gateway cookie.
+  const browser = await currentBrowserHash();
+  const lms = browser && isUuid(id) ? await learnerOrder(getDb(), browser, id) : null;
+  if (lms) return <LmsOrderStatus {...lms} />;
   const user = await requireUser(`/orders/${id}`);
   if (!isUuid(id)) notFound();
   const receipt = await findReceipt(getDb(), user.id, id);

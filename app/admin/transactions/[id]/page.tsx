@@ -11,7 +11,9 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
 import { RawMessages } from "@/components/admin/raw-messages";
+import { VariablesTable } from "@/components/admin/variables-table";
 import { findTransaction } from "@/lib/admin/transaction-detail";
+import type { GatewayOrderDetail } from "@/lib/gateway/admin";
 import { tabOf } from "@/lib/admin/transactions";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
@@ -27,7 +29,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
   if (!isUuid(id)) notFound();
   const detail = await findTransaction(getDb(), id);
   if (!detail) notFound();
-  const { order, buyer, items, payment, refunds, timeline, events } = detail;
+  const { order, buyer, gateway, items, payment, refunds, timeline, events } = detail;
   const who = PROVIDER_LABEL[order.provider];
   const refundable = items.filter((i) => i.refund === null);
 
@@ -39,7 +41,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
         </Link>
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <h1 className="text-3xl font-bold tracking-tight text-slate-900">
-            <Price amount={detail.total} /> <span className="text-lg font-medium text-slate-600">from {buyer.name}</span>
+            <Price amount={detail.total} /> <span className="text-lg font-medium text-slate-600">from {buyer ? buyer.name : `LMS learner ${gateway?.handoff.sub ?? ""}`}</span>
           </h1>
           <OrderStatusBadge status={order.status} />
         </div>
@@ -69,13 +71,17 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           </dl>
         </Section>
 
-        <Section title="Buyer">
-          <p className="font-medium text-slate-900">{buyer.name}</p>
-          <p className="text-sm text-slate-700">{buyer.email}</p>
-          <Link href={`/admin/transactions?tab=finished&q=${encodeURIComponent(buyer.email)}`} className="mt-3 inline-block text-sm font-medium text-brand-800 hover:underline">
-            All of this buyer&apos;s transactions
-          </Link>
-        </Section>
+        {buyer ? (
+          <Section title="Buyer">
+            <p className="font-medium text-slate-900">{buyer.name}</p>
+            <p className="text-sm text-slate-700">{buyer.email}</p>
+            <Link href={`/admin/transactions?tab=finished&q=${encodeURIComponent(buyer.email)}`} className="mt-3 inline-block text-sm font-medium text-brand-800 hover:underline">
+              All of this buyer&apos;s transactions
+            </Link>
+          </Section>
+        ) : (
+          gateway && <LmsLearner detail={gateway} />
+        )}
       </div>
 
       <Section title="Courses">
@@ -114,7 +120,8 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
             <RefundForm
               orderId={order.id}
               currency={detail.total.currency}
-              courses={refundable.map((i) => ({ courseId: i.courseId, title: i.title, price: formatMoney(i.price), priceMinor: i.price.minor }))}
+              courses={refundable.map((i) => ({ courseId: i.courseId ?? i.id, title: i.title, price: formatMoney(i.price), priceMinor: i.price.minor }))}
+              wholeOnly={gateway !== null}
               action={refundAction}
             />
           ) : (
@@ -159,8 +166,67 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
         </ol>
       </Section>
 
+      {gateway && <LmsRecords detail={gateway} />}
+
       <RawMessages events={events} provider={who} subject="this order" />
     </div>
+  );
+}
+
+const ENROLMENT_WORDS: Record<GatewayOrderDetail["enrolment"]["state"], { text: string; tone: "green" | "amber" | "red" | "neutral" }> = {
+  awaiting_payment: { text: "not due (unpaid)", tone: "neutral" },
+  enrolling: { text: "enrolling", tone: "amber" },
+  enrolled: { text: "enrolled", tone: "green" },
+  failed: { text: "enrolment failed", tone: "red" },
+  not_needed: { text: "not enrolled (refunded first)", tone: "neutral" },
+};
+
+/** The learner of an LMS order: who they are at the LMS, what they joined, and where their enrolment stands. */
+function LmsLearner({ detail }: { detail: GatewayOrderDetail }) {
+  const { handoff, connection, enrolment } = detail;
+  const words = ENROLMENT_WORDS[enrolment.state];
+  return (
+    <Section title="LMS learner">
+      <dl className="space-y-2 text-sm">
+        <Fact term="Connection">
+          <Link href={`/admin/gateway/${connection.id}`} className="font-medium text-brand-800 hover:underline">{connection.name}</Link>
+        </Fact>
+        <Fact term="LMS user id (sub)" mono>{handoff.sub}</Fact>
+        <Fact term="Course / class" mono>{`${handoff.lmsCourse} / ${handoff.lmsClass}`}</Fact>
+        <Fact term="Enrolment at the LMS">
+          <Badge tone={words.tone}>{words.text}</Badge>
+          {handoff.removalNeededAt && <Badge tone="red">remove by hand</Badge>}
+        </Fact>
+        {enrolment.lastError && <Fact term="Last error">{enrolment.lastError}</Fact>}
+        <Fact term="Returns to">{handoff.redirectUrl}</Fact>
+      </dl>
+    </Section>
+  );
+}
+
+/** The handoff token's claims and every call to the LMS's enrolment API, as sent and as answered. */
+function LmsRecords({ detail }: { detail: GatewayOrderDetail }) {
+  return (
+    <Section title="LMS handoff and enrolment calls">
+      <h3 className="text-sm font-semibold text-slate-800">Token claims (verified)</h3>
+      <VariablesTable fields={detail.claims} label="Claims of the handoff token" />
+      <h3 className="mt-6 text-sm font-semibold text-slate-800">Enrolment API calls</h3>
+      {detail.calls.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">No call yet: the enrolment is made once the payment is confirmed.</p>
+      ) : (
+        <ol className="mt-2 space-y-4">
+          {detail.calls.map((call) => (
+            <li key={call.id} className="rounded-lg border border-slate-200 p-3">
+              <p className="flex flex-wrap items-center gap-2 text-sm">
+                <Badge tone={call.httpStatus && call.httpStatus < 300 ? "green" : call.httpStatus === 409 ? "neutral" : "red"}>{call.httpStatus ?? "no answer"}</Badge>
+                <span className="text-slate-600">{call.durationMs} ms · <DateTime value={call.createdAt} /></span>
+              </p>
+              <VariablesTable fields={call.fields} label={`Enrolment call ${call.id}`} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </Section>
   );
 }
 

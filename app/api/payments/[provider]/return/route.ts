@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth/session";
+import { checkoutPageOf, currentBuyer } from "@/lib/payments/current-buyer";
 import { captureCheckout } from "@/lib/payments/checkout";
 import { providerName, returnedId } from "@/lib/payments/redirects";
 import { depsFor } from "@/lib/payments/runtime";
@@ -13,14 +13,14 @@ import { depsFor } from "@/lib/payments/runtime";
 export async function GET(request: Request, { params }: { params: Promise<{ provider: string }> }) {
   const url = new URL(request.url);
   const provider = providerName.safeParse((await params).provider);
-  const user = await currentUser();
-  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
+  const buyer = await currentBuyer();
+  if (!buyer) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
   const id = provider.success ? returnedId(provider.data, url) : null;
   const deps = provider.success ? await depsFor(provider.data) : null;
   if (!id || !deps) redirect("/cart?payment=unknown");
-  const result = await captureCheckout(deps, user.id, id);
+  const result = await captureCheckout(deps, buyer, id);
   if (result.ok) redirect(`/orders/${result.orderId}`);
-  // A declined card or PayPal funding source: back to the cart, where the buyer can pay another way.
-  if (result.kind === "declined") redirect("/cart?payment=declined");
+  // A declined card or PayPal funding source: back to the cart (or join page), where the buyer can pay another way.
+  if (result.kind === "declined") redirect(`${await checkoutPageOf(deps.db, deps.provider.name, id)}?payment=declined`);
   redirect(result.orderId ? `/orders/${result.orderId}` : "/cart?payment=unknown");
 }

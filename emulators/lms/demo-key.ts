@@ -1,0 +1,33 @@
+/**
+ * The emulator's demo signing key: a fixed RSA key pair so the store's seeded `demo-lms` connection (which holds the
+ * public half, in lib/gateway/demo.ts) verifies its tokens across restarts with zero configuration. It signs demo
+ * tokens on a developer's machine and nothing else; LMS_EMULATOR_KEY=generate makes a fresh pair per start.
+ */
+export const DEMO_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC2x2vcWDqqQJmq
+8bWBPv9SS9mUHaAKqaA0+FQ4/dxsPnvxfur6Meyy5VNRayPuZcis55K9jIfen1BJ
+T2orGK/9JJCru7GbxNJS8gbmAOESBPCseweEAfnFUVLUBHYq+vMlIWrhrtuleog/
+Gb0nRDtT5Bl3M9t2qXb0ryKbX39qWc2658xI80Zlh//8x+HMkWvZMJtORirt7HJT
+oxszrGGxfDCLqfVWkRyw0CdP7t+RFFvWFe6gjHqt3B0Zoj6/TKqVEB18wgetKEuk
+V1q5IsCddh3i35eu+Q04fr3Br3DeT2fHbpYPiwumBYGj6pXAMZG7OFbR6qHpm1cM
+RHnZ/vWpAgMBAAECggEAIDk0ONqNLSrKbKrEVw7mMHoS19wJNRgGmJAXORz4WVUC
+wOahQo6+riNj9vyujv7+zAzff+9gnMz1eJc5nnNxw21I3B3xCAdBFUJ6GN6az3Rz
+gdUG1C0M/c6CjcJjmtw3NZqYn0UWkCv0DTvabyvGUdnq62sHC/qAcE7YCRBjBDqX
+wGUPhcswv8xC5Z3Zk+tddHYTqlHuAdMpHEyJzwihcHHkR6R2EakbP+Z1kII+9N6y
+Aj4/JZNeU4Jn7pY9b0IzhEn15uB6dlAWc6HU9rEneRhRc1ZdwZ2DEqr4DeuZumeu
+oSBc/Ksb+WOvTnlMNmr+4XQ5iew3rlfKUyj4Je2hIQKBgQD62CT3gseXsbCVA89C
+Om2N275ZU9F56G5Z528VDgb2TE1D80eoqydC9ORWx7ab34wTZm0UlGK/zbzHb1rC
+Wyof0sNqvYc/YeUbtLhQ8xOd9pxZCNTwzMWpwGKb9b5JKjEHT51k4syd+kKB72HR
+8kOqzBUmso/CL+lbY1UYXMgCvQKBgQC6iSQOoPnF8f272QEmPsPlywcawICmIDAV
+J8psE/SNoDlSZOAGE0I2xTvErc1NmFNaXMa7kEt/yTIuKOEqSf95Bc0Gv0P4T/3o
+dtw43hMTW6eus9joYSzypILhH5HMxZdf38FH7dxTbRwZI0K77EHkWp4uQg7XKREy
+w9lfTEDDXQKBgE+ojDS9pzyZBQaNaygQ/fFqswwS/hbEpSaPxErfZX6ZxH+rpjn+
+AD3XHxwf1/GwD/+pK0K5zJI0d5qt1hiacsogWEZxYZ3TLLqbrVynlLc5NXVgxJ6j
+qLG7kpUMeR0q9N7pfYYoL+qLKsuwhVPyp2J55M2hLt3v8R9AcCmIbUvRAoGAUDdf
+mSbiopwhKGH2m5LMPYqkwH1eFZKr+r0E0Jt4RFtNq0AUEqi/hbwlqruvGRpTZf2V
+vN0dipNkD/OmeMAfq9SxyaAAw8zqfMh4hcACZgW5Q2i186Cuap4SZmtkELI8GY+o
+l50TbZDzT2AZd6Tu5RuPAIeJyD8x1Snh1Zh+FUUCgYBUCeQed1GSp9y1LENhLhUD
+h3G0SDf7UF1gpsYCyND93TFFYxTiwwvozESsutGalKaWhgLNK3TEndcOQXwnLOZl
+ZDS8pnoUhCwh1D8naBF8OUsWpSPGm0+8Q+torMFKLXrzkxbuvJOwX9lOdv3oo4PM
+cStZPyoJlA61n7PUdfNALg==
+-----END PRIVATE KEY-----`;
