@@ -51,11 +51,12 @@ export function Field({ label, name, errors, hint, ...input }: ComponentProps<"i
   );
 }
 
-export function TextAreaField({ label, name, errors, hint, ...textarea }: ComponentProps<"textarea"> & FieldProps) {
+/** `className` adds to the control's own classes (a monospace key, say) rather than replacing them. */
+export function TextAreaField({ label, name, errors, hint, className, ...textarea }: ComponentProps<"textarea"> & FieldProps) {
   const a11y = described(name, hint, errors);
   return (
     <Labelled id={a11y.id} label={label} hint={hint} errors={errors}>
-      <textarea {...a11y} className={control} {...textarea} />
+      <textarea {...a11y} className={className ? `${control} ${className}` : control} {...textarea} />
     </Labelled>
   );
 }

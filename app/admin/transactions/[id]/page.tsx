@@ -104,6 +104,8 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                 <td className="py-2">
                   {item.enrollment ? (
                     <Badge tone={item.enrollment.status === "active" ? "green" : "neutral"}>{`${item.enrollment.mode} · ${item.enrollment.status}`}</Badge>
+                  ) : gateway ? (
+                    "at the LMS (see LMS learner)"
                   ) : (
                     "not enrolled"
                   )}
