@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/browser";
-import { appUrl, E2E, emulatorUrl, lmsUrl, stripeUrl } from "./e2e/support/env";
+import { appUrl, E2E, emulatorUrl, lmsUrl, mailUrl, stripeUrl } from "./e2e/support/env";
 
 const shared = {
   PAYPAL_ENV: "local",
@@ -17,6 +17,7 @@ const shared = {
   STRIPE_CURRENCIES: "USD,EUR",
   // The demo LMS connection the app seeds follows the emulator's port.
   LMS_EMULATOR_PORT: String(E2E.lmsPort),
+  SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
 };
 
 /** The store's end-to-end suite: a production build against the local PayPal and Stripe emulators, in Chromium. */
@@ -63,6 +64,13 @@ export default defineConfig({
       url: `${lmsUrl}/__emulator/health`,
       reuseExistingServer: !process.env.CI,
       env: { ...shared, LMS_EMULATOR_PUBLIC_URL: lmsUrl, LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol` },
+      timeout: 60_000,
+    },
+    {
+      command: "npx tsx emulators/smtp/cli.ts",
+      url: `${mailUrl}/api/messages`,
+      reuseExistingServer: !process.env.CI,
+      env: { SMTP_CATCHER_PORT: String(E2E.smtpPort), SMTP_CATCHER_WEB_PORT: String(E2E.smtpWebPort) },
       timeout: 60_000,
     },
     {

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible, visit } from "./support/a11y";
 import { signOut, signUp } from "./support/auth";
+import { mailUrl } from "./support/env";
 import {
   approveInPopup,
   cancelInPopup,
@@ -60,7 +61,7 @@ async function expectNotEnrolled(page: Page) {
 
 test.describe("checkout with PayPal", () => {
   test("a student pays for two courses from the cart, gets a receipt and finds both in My courses", async ({ page }) => {
-    await signUp(page, "Paying Student");
+    const student = await signUp(page, "Paying Student");
     await addToCart(page, COURSES.idempotent);
     await addToCart(page, COURSES.postgres);
 
@@ -71,6 +72,11 @@ test.describe("checkout with PayPal", () => {
     await expectCompletedReceipt(page, paypalOrderId, [COURSES.idempotent, COURSES.postgres], "$128.00");
     await expect(receiptDetail(page, "Amount charged")).toHaveText("$128.00");
     await expect(page.getByRole("link", { name: "Cart, 0 items" })).toBeVisible();
+
+    // The receipt email arrives once (the outbox sends it after the payment), with the order's link.
+    await expect
+      .poll(async () => ((await (await page.request.get(`${mailUrl}/api/messages`)).json()) as { to: string[]; subject: string; text: string }[]).filter((m) => m.to.includes(student.email)), { timeout: 15_000 })
+      .toEqual([expect.objectContaining({ subject: "Your receipt: $128.00 — 2 courses", text: expect.stringContaining(page.url()) })]);
 
     await page.getByRole("link", { name: "Go to My courses" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "My courses" })).toBeVisible();

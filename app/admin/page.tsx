@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EmailWarning } from "@/components/admin/email-warning";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { getDb } from "@/db/client";
@@ -24,6 +25,7 @@ export default async function AdminOverviewPage() {
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Overview</h1>
         <p className="mt-1 text-sm text-slate-600">The last 30 days: {window}.</p>
       </div>
+      <EmailWarning />
 
       <dl className="grid gap-4 sm:grid-cols-3">
         <Stat label="Finished checkouts" href="/admin/transactions?tab=finished">

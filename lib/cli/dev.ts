@@ -67,7 +67,15 @@ start("LMS emulator", bin("tsx"), ["emulators/lms/cli.ts"], {
   LMS_EMULATOR_PUBLIC_URL: `http://localhost:${lmsPort}`,
   LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol`,
 });
-start("Next.js", bin("tsx"), ["--conditions=react-server", "server.ts", "--dev"], { PORT: String(port), NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
+// Emails go to a local SMTP catcher (its page lists them) unless a real SMTP_URL is configured.
+const smtpPort = process.env.SMTP_CATCHER_PORT ?? "1025";
+const smtpWebPort = process.env.SMTP_CATCHER_WEB_PORT ?? "1080";
+if (!process.env.SMTP_URL) start("SMTP catcher", bin("tsx"), ["emulators/smtp/cli.ts"], { SMTP_CATCHER_PORT: smtpPort, SMTP_CATCHER_WEB_PORT: smtpWebPort });
+start("Next.js", bin("tsx"), ["--conditions=react-server", "server.ts", "--dev"], {
+  PORT: String(port),
+  NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
+  SMTP_URL: process.env.SMTP_URL ?? `smtp://127.0.0.1:${smtpPort}`,
+});
 
 async function announceWhenReady() {
   const started = Date.now();
@@ -91,6 +99,7 @@ async function announceWhenReady() {
       `  Coursepay is ready at ${appUrl}  (first page in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
       `    database  ${database}`,
       `    payments  ${payments}`,
+      `    email     ${process.env.SMTP_URL ? "SMTP_URL" : `caught, not sent: read them at http://127.0.0.1:${smtpWebPort}`}`,
       `    LMS       demo LMS at http://localhost:${lmsPort} — "Join now" pays through the store and enrols there`,
       "    accounts  demo admin and student passwords are printed above when first created",
       "",

@@ -2,6 +2,7 @@ import "server-only";
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { outboxJobs, outboxStatus, type OutboxJob } from "@/db/schema";
+import { JOB_KINDS } from "./jobs";
 
 export type OutboxStatus = (typeof outboxStatus.enumValues)[number];
 
@@ -19,4 +20,13 @@ export async function listOutboxJobs(db: Queryable, view: "waiting" | "dead" | "
 
 export async function outboxJob(db: Queryable, id: number): Promise<OutboxJob | null> {
   return (await db.select().from(outboxJobs).where(eq(outboxJobs.id, id)))[0] ?? null;
+}
+
+/** Emails waiting to be sent (all of them wait while no SMTP server is configured). */
+export async function queuedEmails(db: Queryable): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outboxJobs)
+    .where(sql`${outboxJobs.kind} = ${JOB_KINDS.email} and ${outboxJobs.status} in ('pending', 'running')`);
+  return row?.n ?? 0;
 }

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { cartItems, carts, orderItems, orders, orderStatus, payments, type OrderStatus, type PaymentStatus } from "@/db/schema";
 import { purchaseGrantsSql } from "@/lib/enrollment";
-import { completionJobsSql } from "@/lib/outbox/jobs";
+import { orderJobsSql } from "@/lib/outbox/jobs";
 import { log } from "@/lib/log";
 import { formatMoney, money } from "@/lib/money";
 import { flagForAttention } from "./orders";
@@ -43,8 +43,8 @@ const ORDER_TARGET: Partial<Record<CaptureFacts["status"], OrderStatus>> = {
  * One SQL statement, so all of it happens or none of it does, with the order row locked for the statement:
  * the capture is recorded (unique provider id; a pending one only ever moves forward), and — if the amount is
  * the order's total and the state machine allows the move — the order moves, and on completion one full
- * enrollment is granted per course and those courses leave the cart, and the work that follows a payment (an LMS
- * enrolment) is queued in the outbox in the same statement. A second call with the same facts changes
+ * enrollment is granted per course and those courses leave the cart, and the work that follows the move (an LMS
+ * enrolment, the buyer's email) is queued in the outbox in the same statement. A second call with the same facts changes
  * nothing. (One statement rather than an interactive transaction: no lock is held across round trips, and it
  * costs a third of the database work — it is on the path of every payment and every webhook.)
  */
@@ -84,10 +84,10 @@ export async function fulfil(db: Db, facts: CaptureFacts): Promise<FulfilResult>
       from target_order
       where ${orders.id} = target_order.id and target_order.total_minor = ${facts.gross.minor} and target_order.currency = ${facts.gross.currency}
         and target_order.status::text = any(string_to_array(${movable.join(",")}, ','))
-      returning ${orders.id} as id, ${orders.userId} as user_id, ${orders.gatewayHandoffId} as gateway_handoff_id
+      returning ${orders.id} as id, ${orders.userId} as user_id, ${orders.gatewayHandoffId} as gateway_handoff_id, target_order.status as previous
     ),
     granted as (${completes ? purchaseGrantsSql(sql`moved`) : sql`select null where false`}),
-    followed as (${completes ? completionJobsSql(sql`moved`) : sql`select null where false`}),
+    followed as (${orderJobsSql(sql`moved`, target)}),
     cleared as (
       delete from ${cartItems}
       where ${completes}

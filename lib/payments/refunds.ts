@@ -5,6 +5,7 @@ import { orderItems, orders, payments, refundItems, refunds, type Order, type Pa
 import { recordAdminAction } from "@/lib/audit";
 import { revokeForOrderItems } from "@/lib/enrollment";
 import { noteLmsRemoval } from "@/lib/gateway/enrolment";
+import { enqueueEmail } from "@/lib/outbox/jobs";
 import { formatMoney, money, parseDecimal } from "@/lib/money";
 import type { CheckoutDeps } from "./checkout";
 import { refundFailureMessage } from "./messages";
@@ -71,6 +72,7 @@ export async function applyRefund(db: Db, facts: RefundFacts, options: { reversa
     if (status !== "completed") return { outcome: "unchanged" as const, orderId: order!.id, refundId };
     const revoked = await revokeRefundedCourses(tx, refundId, options.reversal ? "chargeback" : "refunded");
     await noteLmsRemoval(tx, order!, options.reversal ? "chargeback" : "refunded");
+    if (order!.userId) await enqueueEmail(tx, { template: "refund", refundId });
     await settleAfterRefund(tx, order!, payment, options.reversal ?? false);
     if (flagged) return { outcome: "flagged" as const, orderId: order!.id, refundId, reason: flagged };
     return { outcome: "applied" as const, orderId: order!.id, refundId, revoked };

@@ -2,9 +2,9 @@
  * Subscriptions and payment plans against the PayPal emulator, on both engines: the emulator bills on its clock and
  * delivers signed webhooks to the same receiveWebhook() the route calls. Nothing of ours is mocked.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { adminAuditLog, enrollments, paymentEvents, providerPlans, subscriptionPayments, subscriptions } from "@/db/schema";
+import { adminAuditLog, enrollments, outboxJobs, paymentEvents, providerPlans, subscriptionPayments, subscriptions } from "@/db/schema";
 import { canViewContent, getAccess, ownsCourse } from "@/lib/enrollment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeSubscriptionProduct, makeUser } from "@/lib/testing/fixtures";
@@ -25,6 +25,9 @@ for (const engine of testEngines()) {
     beforeEach(() => h.emulator.control.webhooks.setPolicy({ duplicate: false, drop: 0 }));
 
     const rowOf = async (id: string) => (await h.db.select().from(subscriptions).where(eq(subscriptions.id, id)))[0]!;
+    /** The subscription emails queued for a subscription, in order (lib/outbox/jobs.ts). */
+    const noticesOf = async (id: string) =>
+      (await h.db.select({ payload: outboxJobs.payload }).from(outboxJobs).where(like(outboxJobs.dedupeKey, `email:subscription:${id}:%`)).orderBy(outboxJobs.id)).map((j) => (j.payload as { event: string }).event);
     const paymentsOf = (id: string) => h.db.select().from(subscriptionPayments).where(eq(subscriptionPayments.subscriptionId, id)).orderBy(subscriptionPayments.paidAt);
     /** Time passes at PayPal: due renewals are billed and their webhooks handled. */
     async function months(count: number) {
@@ -117,6 +120,8 @@ for (const engine of testEngines()) {
       expect(row).toMatchObject({ status: "active", failedPayments: 0, outstandingMinor: 0 });
       expect(row.paidThrough!.getTime()).toBeGreaterThan(firstPeriodEnd.getTime() + 55 * DAY * 1000);
       expect((await paymentsOf(s.subscriptionId)).map((p) => [p.grossMinor, p.status])).toEqual([[1900, "completed"], [1900, "declined"], [3800, "completed"]]);
+      // The subscriber was told once that they are in, and once that a payment failed.
+      expect(await noticesOf(s.subscriptionId)).toEqual(["started", "payment_failed"]);
     });
 
     it("suspended, access is paused at once; cancelled, access lasts to the paid-through date and no longer", async () => {
@@ -127,6 +132,7 @@ for (const engine of testEngines()) {
       await deps.subscriptions.suspendSubscription({ providerSubscriptionId: s.providerSubscriptionId, subscriptionId: s.subscriptionId, reason: "Chargeback review" });
       await h.settle();
       expect((await rowOf(s.subscriptionId)).status).toBe("suspended");
+      expect(await noticesOf(s.subscriptionId)).toEqual(["started", "suspended"]);
       expect(canViewContent(await getAccess(h.db, s.user.id, course.id))).toBe(false);
 
       const other = await subscribed(deps, product);
@@ -194,6 +200,7 @@ for (const engine of testEngines()) {
       await h.settle();
       expect((await paymentsOf(started.subscriptionId)).map((p) => p.grossMinor)).toEqual([2600, 1900]);
       expect(await h.db.select().from(subscriptions).where(eq(subscriptions.userId, user.id))).toHaveLength(1);
+      expect(await noticesOf(started.subscriptionId)).toEqual(["started"]);
     });
 
     it("the PayPal plan of a price is created once, however many buyers start at once", async () => {

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, Queryable } from "@/db/client";
 import { enrollments, subscriptionPayments, subscriptionProducts, subscriptions, type Subscription, type SubscriptionProduct, type SubscriptionStatus } from "@/db/schema";
 import { log } from "@/lib/log";
+import { enqueueEmail, type SubscriptionEmailEvent } from "@/lib/outbox/jobs";
 import { includedCourseIds } from "./catalog";
 import { accessUntil, canMoveSubscription, statusFromProvider } from "./state";
 import type { SubscriptionPaymentFacts, SubscriptionProvider, SubscriptionState } from "./types";
@@ -33,6 +34,15 @@ export async function syncSubscription(deps: SubscriptionDeps, subscription: Pic
   }
   return applyTruth(deps.db, subscription.id, truth);
 }
+
+/** The subscription emails a status change sends (lib/email). */
+const NOTICE_ON: Partial<Record<SubscriptionStatus, SubscriptionEmailEvent>> = {
+  active: "started",
+  suspended: "suspended",
+  cancelled: "cancelled",
+  expired: "expired",
+  completed: "completed",
+};
 
 export async function applyTruth(db: Db, subscriptionId: string, truth: SubscriptionState, now = new Date()): Promise<SyncResult> {
   return db.transaction(async (tx) => {
@@ -82,6 +92,12 @@ export async function applyTruth(db: Db, subscriptionId: string, truth: Subscrip
       })
       .where(eq(subscriptions.id, subscriptionId));
     await applyAccess(tx, { ...current, status: to, paidThrough }, product!, now);
+    // The subscriber hears of each change once: the row version it follows makes the notice's key.
+    const version = current.updatedAt.toISOString();
+    // "You are in" is for a subscription that starts, not one that runs again after a pause.
+    const event = to !== current.status && (to !== "active" || current.status === "pending") ? NOTICE_ON[to] : undefined;
+    if (event) await enqueueEmail(tx, { template: "subscription", subscriptionId, event }, version);
+    if (truth.failedPayments > current.failedPayments) await enqueueEmail(tx, { template: "subscription", subscriptionId, event: "payment_failed" }, version);
     return { ok: true, subscriptionId, from: current.status, to, paidThrough, paymentsRecorded: recorded };
   });
 }

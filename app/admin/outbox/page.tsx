@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { DateTime } from "@/components/admin/date-time";
+import { EmailWarning } from "@/components/admin/email-warning";
 import { ActionButton } from "@/components/forms/action-button";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -32,6 +33,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
           every app instance&apos;s worker, retried with growing delays. After {MAX_ATTEMPTS} failed tries a job waits here for you.
         </p>
       </div>
+      <EmailWarning />
       <nav aria-label="Outbox state" className="flex gap-2 overflow-x-auto border-b border-slate-200">
         {(Object.keys(VIEWS) as View[]).map((v) => (
           <Link
