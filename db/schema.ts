@@ -779,6 +779,55 @@ export const outboxJobs = pgTable(
   ],
 );
 
+/** What the store tells other systems (Admin → Webhooks): one list, from which the form and the schema derive. */
+export const WEBHOOK_EVENT_TYPES = [
+  "order.completed",
+  "order.refunded",
+  "order.reversed",
+  "enrollment.granted",
+  "enrollment.revoked",
+  "subscription.activated",
+  "subscription.payment_failed",
+  "subscription.suspended",
+  "subscription.cancelled",
+  "subscription.expired",
+  "subscription.completed",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An outgoing webhook endpoint: where events go, signed (Standard Webhooks) with its own secret. */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  url: text("url").notNull(),
+  description: text("description").notNull().default(""),
+  /** The whsec_… signing secret, AES-256-GCM encrypted (lib/secrets); shown once when created. */
+  secretEncrypted: text("secret_encrypted").notNull(),
+  eventTypes: text("event_types").array().notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Every delivery attempt of an outgoing event: the admin's log (status, response time, what the receiver said). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The webhook-id header: the same for every attempt of one event, so receivers deduplicate on it. */
+    messageId: text("message_id").notNull(),
+    eventType: text("event_type").notNull(),
+    httpStatus: integer("http_status"),
+    durationMs: integer("duration_ms").notNull(),
+    responseExcerpt: text("response_excerpt"),
+    error: text("error"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id)],
+);
+
 /**
  * Provider OAuth tokens, shared by every app instance (so a fleet asks PayPal for one token, not one each).
  * The token is stored encrypted; `cache_key` names the environment and client id.
@@ -843,3 +892,5 @@ export type OutboxJob = typeof outboxJobs.$inferSelect;
 export type GatewayConnection = typeof gatewayConnections.$inferSelect;
 export type GatewayHandoff = typeof gatewayHandoffs.$inferSelect;
 export type GatewayCall = typeof gatewayCalls.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { exportSPKI, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from "jose";
 import { DEMO_PRIVATE_KEY_PEM } from "./demo-key";
-import { coursePage, homePage, type DemoCourse } from "./pages";
+import { Webhook } from "standardwebhooks";
+import { coursePage, eventsPage, homePage, type DemoCourse } from "./pages";
 
 export type LmsEmulatorOptions = {
   port?: number;
@@ -21,6 +22,8 @@ export type LmsEmulatorOptions = {
   /** The `aud` of its tokens (the institution's portal identifier). */
   audience?: string;
   apiKey?: string;
+  /** The signing secret (whsec_…) of the store's webhook endpoint pointing at /hooks/coursepay. */
+  webhookSecret?: string;
   /** "demo" (the fixed demo pair) or "generate" (a fresh pair per start). */
   key?: "demo" | "generate";
 };
@@ -62,6 +65,12 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
   let calls = 0;
   let faults: Faults = { failNext: 0, status: 503, delayMs: 0 };
   let publicUrl = options.publicUrl ?? "";
+  // The outbound-event listener: verified with the store's endpoint secret, deduplicated on webhook-id.
+  let hookSecret = options.webhookSecret ?? null;
+  let hookFailNext = 0;
+  let hookDeliveries = 0;
+  let hookRejected = 0;
+  const hookEvents = new Map<string, { id: string; type: string; data: unknown; receivedAt: string }>();
 
   const signToken: LmsEmulator["signToken"] = async (claims = {}, opts = {}) => {
     const course = DEMO_COURSES[0]!;
@@ -106,21 +115,50 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
     send(res, 201, { id: enrolment.id, class: classId, user, status: "enrolled" });
   }
 
+  async function receiveEvent(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    hookDeliveries++;
+    if (hookFailNext > 0) {
+      hookFailNext--;
+      return send(res, 500, { detail: "The listener failed (a fault set through the control API)." });
+    }
+    if (!hookSecret) return send(res, 503, { detail: "No signing secret set: POST /__emulator/webhook {secret}." });
+    let event: { type: string; data: unknown };
+    try {
+      event = new Webhook(hookSecret).verify(body, req.headers as Record<string, string>) as { type: string; data: unknown };
+    } catch (error) {
+      hookRejected++;
+      return send(res, 400, { detail: `Signature check failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    const id = String(req.headers["webhook-id"]);
+    // A retried delivery of an event already handled is acknowledged and changes nothing.
+    if (!hookEvents.has(id)) hookEvents.set(id, { id, type: event.type, data: event.data, receivedAt: new Date().toISOString() });
+    send(res, 204, null);
+  }
+
   async function control(req: IncomingMessage, path: string, res: ServerResponse) {
     if (path === "/__emulator/health") return send(res, 200, { ok: true });
     if (path === "/__emulator/public-key") return send(res, 200, { publicKeyPem, audience });
     if (path === "/__emulator/enrolments") return send(res, 200, { enrolments, calls });
+    if (path === "/__emulator/events") return send(res, 200, { deliveries: hookDeliveries, rejected: hookRejected, events: [...hookEvents.values()] });
     if (req.method !== "POST") return send(res, 405, { detail: "POST" });
     const body = JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>;
     if (path === "/__emulator/reset") {
       enrolments = [];
       calls = 0;
       faults = { failNext: 0, status: 503, delayMs: 0 };
+      hookEvents.clear();
+      hookDeliveries = hookRejected = hookFailNext = 0;
       return send(res, 200, { ok: true });
     }
     if (path === "/__emulator/faults") {
       faults = { failNext: Number(body.failNext ?? 0), status: Number(body.status ?? 503), delayMs: Number(body.delayMs ?? 0) };
       return send(res, 200, faults);
+    }
+    if (path === "/__emulator/webhook") {
+      if (typeof body.secret === "string") hookSecret = body.secret;
+      hookFailNext = Number(body.failNext ?? 0);
+      return send(res, 200, { ok: true });
     }
     if (path === "/__emulator/token") {
       const { expiresInSeconds, ...claims } = body;
@@ -133,6 +171,8 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
     const url = new URL(req.url ?? "/", "http://lms.local");
     const handle = async () => {
       if (url.pathname === "/v2.2/enrolments/" && req.method === "POST") return enrol(req, url, res);
+      if (url.pathname === "/hooks/coursepay" && req.method === "POST") return receiveEvent(req, res);
+      if (url.pathname === "/events") return html(res, eventsPage([...hookEvents.values()], hookSecret !== null));
       if (url.pathname.startsWith("/__emulator/")) return control(req, url.pathname, res);
       const learner = (url.searchParams.get("learner") ?? "learner-1").slice(0, 60);
       if (url.pathname === "/") {
@@ -200,5 +240,6 @@ export function lmsOptionsFromEnv(env: Record<string, string | undefined>): LmsE
     audience: env.LMS_EMULATOR_AUDIENCE,
     apiKey: env.LMS_EMULATOR_API_KEY,
     key: env.LMS_EMULATOR_KEY === "generate" ? "generate" : "demo",
+    webhookSecret: env.LMS_EMULATOR_WEBHOOK_SECRET,
   };
 }

@@ -51,3 +51,12 @@ export function coursePage({ course, token, gatewayUrl, learner, enrolled }: { c
      <p class="muted">Class ${escape(course.classId)} · learner ${escape(learner)}</p>${action}</article>`,
   );
 }
+
+export function eventsPage(events: { id: string; type: string; data: unknown; receivedAt: string }[], listening: boolean): string {
+  const rows = [...events]
+    .reverse()
+    .map((e) => `<li class="card"><strong>${escape(e.type)}</strong> <span class="muted">${escape(e.id)} · ${escape(e.receivedAt)}</span><pre>${escape(JSON.stringify(e.data, null, 2))}</pre></li>`)
+    .join("");
+  const state = listening ? "Signatures are checked with the endpoint's secret." : "No signing secret yet: set LMS_EMULATOR_WEBHOOK_SECRET (or POST /__emulator/webhook).";
+  return layout("Events from the store", `<h1>Events from the store</h1><p class="muted">${state} Each event is kept once, however often it is delivered.</p><ul style="list-style:none;padding:0">${rows || "<li>No event yet.</li>"}</ul>`);
+}

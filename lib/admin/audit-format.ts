@@ -20,6 +20,9 @@ const ACTION_LABELS: Record<AdminAction, string> = {
   "outbox.retried": "Outbox job retried",
   "gateway_connection.created": "LMS connection created",
   "gateway_connection.updated": "LMS connection updated",
+  "webhook_endpoint.created": "Webhook endpoint created",
+  "webhook_endpoint.updated": "Webhook endpoint updated",
+  "webhook_endpoint.tested": "Webhook test event sent",
 };
 
 /** The label of a stored action; an action this version does not know (an older or newer one) shows as stored. */

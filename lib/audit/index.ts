@@ -18,9 +18,12 @@ export type AdminAction =
   | "subscription_product.saved"
   | "outbox.retried"
   | "gateway_connection.created"
-  | "gateway_connection.updated";
+  | "gateway_connection.updated"
+  | "webhook_endpoint.created"
+  | "webhook_endpoint.updated"
+  | "webhook_endpoint.tested";
 
-export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product" | "outbox_job" | "gateway_connection"; id: string };
+export type AuditTarget = { type: "order" | "course" | "settings" | "subscription" | "subscription_product" | "outbox_job" | "gateway_connection" | "webhook_endpoint"; id: string };
 
 /**
  * Writes one line of the admin audit log. Call it with the transaction that makes the change, so the log and

@@ -55,7 +55,8 @@ export async function grantEnrollment(db: Queryable, userId: string, courseId: s
 /**
  * The purchase grants of paid orders as one SQL statement, for use inside a larger one (fulfil()): a full
  * enrollment per course of each order in `paid` (a relation with `id` = order id and `user_id`), tied to the
- * order item that paid for it, under the same upgrade-only rule as grantEnrollment(). Returns the changed ids.
+ * order item that paid for it, under the same upgrade-only rule as grantEnrollment(). Returns the changed rows' id,
+ * user_id, course_id and order_item_id.
  */
 export function purchaseGrantsSql(paid: SQL): SQL {
   return sql`
@@ -68,7 +69,7 @@ export function purchaseGrantsSql(paid: SQL): SQL {
       set mode = excluded.mode, source = excluded.source, order_item_id = excluded.order_item_id, status = 'active',
           subscription_id = null, access_until = null, granted_at = now(), revoked_at = null, revoke_reason = null
       where ${UPGRADE_ONLY}
-    returning ${enrollments.id}`;
+    returning id, user_id, course_id, order_item_id`;
 }
 
 /** Free or audit enrollment, decided by the rules against the database's course and enrollment. */

@@ -3,6 +3,7 @@ import type { Transporter } from "nodemailer";
 import type { Db } from "@/db/client";
 import { emailTransport, sendEmailJob } from "@/lib/email";
 import { enrolAtLms } from "@/lib/gateway/enrolment";
+import { deliverEventJob } from "@/lib/webhooks/deliver";
 import type { JobHandler } from "./index";
 import { JOB_KINDS, type JobKind } from "./jobs";
 
@@ -17,6 +18,7 @@ export function outboxHandlers(
   const transport = options.transport === undefined ? emailTransport() : options.transport;
   return {
     [JOB_KINDS.lmsEnrol]: (job) => enrolAtLms(db, job, options.fetch),
+    [JOB_KINDS.webhook]: (job) => deliverEventJob(db, job, options.fetch),
     ...(transport ? { [JOB_KINDS.email]: (job: Parameters<JobHandler>[0]) => sendEmailJob(db, transport, job) } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { enqueue } from "./index";
 export const JOB_KINDS = {
   lmsEnrol: "lms.enrol",
   email: "email.send",
+  webhook: "webhook.deliver",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 

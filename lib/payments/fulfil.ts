@@ -4,6 +4,7 @@ import { queryRows, type Db } from "@/db/client";
 import { cartItems, carts, orderItems, orders, orderStatus, payments, type OrderStatus, type PaymentStatus } from "@/db/schema";
 import { purchaseGrantsSql } from "@/lib/enrollment";
 import { orderJobsSql } from "@/lib/outbox/jobs";
+import { eventJobsSql, orderJsonSql } from "@/lib/webhooks/events";
 import { log } from "@/lib/log";
 import { formatMoney, money } from "@/lib/money";
 import { flagForAttention } from "./orders";
@@ -86,8 +87,19 @@ export async function fulfil(db: Db, facts: CaptureFacts): Promise<FulfilResult>
         and target_order.status::text = any(string_to_array(${movable.join(",")}, ','))
       returning ${orders.id} as id, ${orders.userId} as user_id, ${orders.gatewayHandoffId} as gateway_handoff_id, target_order.status as previous
     ),
-    granted as (${completes ? purchaseGrantsSql(sql`moved`) : sql`select null where false`}),
+    granted as (${completes ? purchaseGrantsSql(sql`moved`) : NONE}),
     followed as (${orderJobsSql(sql`moved`, target)}),
+    announced as (${completes ? eventJobsSql("order.completed", sql`select m.id::text as subject_id, jsonb_build_object('order', ${orderJsonSql(sql`m.id`, "completed")}) as data from moved as m`) : NONE}),
+    granted_events as (${
+      completes
+        ? eventJobsSql(
+            "enrollment.granted",
+            sql`select g.order_item_id::text as subject_id,
+                       jsonb_build_object('enrollment', jsonb_build_object('id', g.id, 'user_id', g.user_id, 'course_id', g.course_id, 'mode', 'full', 'source', 'purchase', 'order_item_id', g.order_item_id)) as data
+                from granted as g`,
+          )
+        : NONE
+    }),
     cleared as (
       delete from ${cartItems}
       where ${completes}
@@ -114,4 +126,6 @@ export async function fulfil(db: Db, facts: CaptureFacts): Promise<FulfilResult>
 }
 
 const changes = (move: TransitionResult) => move.ok && move.changed;
+/** A CTE body that does nothing, for the parts a move does not need. */
+const NONE = sql`select null where false`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

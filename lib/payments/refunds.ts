@@ -6,6 +6,7 @@ import { recordAdminAction } from "@/lib/audit";
 import { revokeForOrderItems } from "@/lib/enrollment";
 import { noteLmsRemoval } from "@/lib/gateway/enrolment";
 import { enqueueEmail } from "@/lib/outbox/jobs";
+import { eventJobsSql, orderJsonSql } from "@/lib/webhooks/events";
 import { formatMoney, money, parseDecimal } from "@/lib/money";
 import type { CheckoutDeps } from "./checkout";
 import { refundFailureMessage } from "./messages";
@@ -74,9 +75,33 @@ export async function applyRefund(db: Db, facts: RefundFacts, options: { reversa
     await noteLmsRemoval(tx, order!, options.reversal ? "chargeback" : "refunded");
     if (order!.userId) await enqueueEmail(tx, { template: "refund", refundId });
     await settleAfterRefund(tx, order!, payment, options.reversal ?? false);
+    await announceRefund(tx, order!.id, refundId, options.reversal ?? false);
     if (flagged) return { outcome: "flagged" as const, orderId: order!.id, refundId, reason: flagged };
     return { outcome: "applied" as const, orderId: order!.id, refundId, revoked };
   });
+}
+
+/**
+ * The outgoing events of a completed refund (after the order's new status is written, which they report): the order
+ * refunded or reversed, and each enrollment it ended.
+ */
+async function announceRefund(tx: Tx, orderId: string, refundId: string, reversal: boolean) {
+  const refund = sql`jsonb_build_object('id', r.id, 'amount', jsonb_build_object('minor', r.amount_minor, 'currency', r.currency), 'reason', r.reason)`;
+  await tx.execute(
+    eventJobsSql(
+      reversal ? "order.reversed" : "order.refunded",
+      sql`select r.id::text as subject_id, jsonb_build_object('order', ${orderJsonSql(sql`${orderId}::uuid`)}, 'refund', ${refund}) as data from refunds r where r.id = ${refundId}`,
+    ),
+  );
+  await tx.execute(
+    eventJobsSql(
+      "enrollment.revoked",
+      sql`select e.id || ':' || ri.refund_id as subject_id,
+                 jsonb_build_object('enrollment', jsonb_build_object('id', e.id, 'user_id', e.user_id, 'course_id', e.course_id, 'reason', e.revoke_reason, 'order_item_id', e.order_item_id)) as data
+          from refund_items ri join enrollments e on e.order_item_id = ri.order_item_id
+          where ri.refund_id = ${refundId} and e.status = 'revoked'`,
+    ),
+  );
 }
 
 /** Our own refund row: by the provider's refund id, or by our id echoed back in custom_id. */

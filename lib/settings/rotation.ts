@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { providerTokens } from "@/db/schema";
 import { reencryptConnectionKeys } from "@/lib/gateway/connections";
+import { reencryptEndpointSecrets } from "@/lib/webhooks/endpoints";
 import { reencryptPaymentSecrets } from "./payments";
 import { reencryptStripeSecrets } from "./stripe";
 
@@ -12,7 +13,7 @@ import { reencryptStripeSecrets } from "./stripe";
  */
 export async function rotateSecrets(db: Db): Promise<{ secretsReencrypted: number; tokensCleared: number }> {
   return db.transaction(async (tx) => {
-    const secretsReencrypted = (await reencryptPaymentSecrets(tx)) + (await reencryptStripeSecrets(tx)) + (await reencryptConnectionKeys(tx));
+    const secretsReencrypted = (await reencryptPaymentSecrets(tx)) + (await reencryptStripeSecrets(tx)) + (await reencryptConnectionKeys(tx)) + (await reencryptEndpointSecrets(tx));
     const cleared = await tx.delete(providerTokens).returning({ cacheKey: providerTokens.cacheKey });
     return { secretsReencrypted, tokensCleared: cleared.length };
   });

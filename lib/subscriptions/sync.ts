@@ -1,9 +1,10 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Queryable } from "@/db/client";
-import { enrollments, subscriptionPayments, subscriptionProducts, subscriptions, type Subscription, type SubscriptionProduct, type SubscriptionStatus } from "@/db/schema";
+import { enrollments, subscriptionPayments, subscriptionProducts, subscriptions, type Subscription, type SubscriptionProduct, type SubscriptionStatus, type WebhookEventType } from "@/db/schema";
 import { log } from "@/lib/log";
 import { enqueueEmail, type SubscriptionEmailEvent } from "@/lib/outbox/jobs";
+import { enqueueEvent } from "@/lib/webhooks/events";
 import { includedCourseIds } from "./catalog";
 import { accessUntil, canMoveSubscription, statusFromProvider } from "./state";
 import type { SubscriptionPaymentFacts, SubscriptionProvider, SubscriptionState } from "./types";
@@ -43,6 +44,22 @@ const NOTICE_ON: Partial<Record<SubscriptionStatus, SubscriptionEmailEvent>> = {
   expired: "expired",
   completed: "completed",
 };
+
+/** The outgoing event of each subscription notice. */
+const SUBSCRIPTION_EVENTS: Record<SubscriptionEmailEvent, WebhookEventType> = {
+  started: "subscription.activated",
+  payment_failed: "subscription.payment_failed",
+  suspended: "subscription.suspended",
+  cancelled: "subscription.cancelled",
+  expired: "subscription.expired",
+  completed: "subscription.completed",
+};
+
+const subscriptionJsonSql = (id: string) => sql`(
+  select jsonb_build_object('subscription', jsonb_build_object('id', s.id, 'status', s.status, 'user_id', s.user_id, 'product', p.slug, 'kind', p.kind,
+    'paid_through', s.paid_through, 'next_billing_at', s.next_billing_at, 'failed_payments', s.failed_payments,
+    'outstanding', jsonb_build_object('minor', s.outstanding_minor, 'currency', pr.currency), 'provider', s.provider, 'provider_subscription_id', s.provider_subscription_id))
+  from subscriptions s join subscription_products p on p.id = s.product_id join subscription_prices pr on pr.id = s.price_id where s.id = ${id}::uuid)`;
 
 export async function applyTruth(db: Db, subscriptionId: string, truth: SubscriptionState, now = new Date()): Promise<SyncResult> {
   return db.transaction(async (tx) => {
@@ -96,8 +113,12 @@ export async function applyTruth(db: Db, subscriptionId: string, truth: Subscrip
     const version = current.updatedAt.toISOString();
     // "You are in" is for a subscription that starts, not one that runs again after a pause.
     const event = to !== current.status && (to !== "active" || current.status === "pending") ? NOTICE_ON[to] : undefined;
-    if (event) await enqueueEmail(tx, { template: "subscription", subscriptionId, event }, version);
-    if (truth.failedPayments > current.failedPayments) await enqueueEmail(tx, { template: "subscription", subscriptionId, event: "payment_failed" }, version);
+    const failed = truth.failedPayments > current.failedPayments;
+    for (const notice of [event, failed ? ("payment_failed" as const) : undefined]) {
+      if (!notice) continue;
+      await enqueueEmail(tx, { template: "subscription", subscriptionId, event: notice }, version);
+      await enqueueEvent(tx, SUBSCRIPTION_EVENTS[notice], `${subscriptionId}_${version}`, subscriptionJsonSql(subscriptionId));
+    }
     return { ok: true, subscriptionId, from: current.status, to, paidThrough, paymentsRecorded: recorded };
   });
 }
