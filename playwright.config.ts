@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/browser";
+import { DEMO_WEBHOOK_SECRET } from "./lib/gateway/demo-secret";
 import { appUrl, E2E, emulatorUrl, lmsUrl, mailUrl, stripeUrl } from "./e2e/support/env";
 
 const shared = {
@@ -63,7 +64,7 @@ export default defineConfig({
       command: "npx tsx emulators/lms/cli.ts",
       url: `${lmsUrl}/__emulator/health`,
       reuseExistingServer: !process.env.CI,
-      env: { ...shared, LMS_EMULATOR_PUBLIC_URL: lmsUrl, LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol` },
+      env: { ...shared, LMS_EMULATOR_PUBLIC_URL: lmsUrl, LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol`, LMS_EMULATOR_WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET },
       timeout: 60_000,
     },
     {

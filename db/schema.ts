@@ -779,21 +779,7 @@ export const outboxJobs = pgTable(
   ],
 );
 
-/** What the store tells other systems (Admin → Webhooks): one list, from which the form and the schema derive. */
-export const WEBHOOK_EVENT_TYPES = [
-  "order.completed",
-  "order.refunded",
-  "order.reversed",
-  "enrollment.granted",
-  "enrollment.revoked",
-  "subscription.activated",
-  "subscription.payment_failed",
-  "subscription.suspended",
-  "subscription.cancelled",
-  "subscription.expired",
-  "subscription.completed",
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../lib/webhooks/event-types";
 
 /** An outgoing webhook endpoint: where events go, signed (Standard Webhooks) with its own secret. */
 export const webhookEndpoints = pgTable("webhook_endpoints", {

@@ -3,7 +3,7 @@
  * (so a course an admin deleted never comes back), accounts only when missing, so restarting the store never
  * duplicates or resets anything.
  */
-import { seedDemoConnection } from "@/lib/gateway/demo";
+import { seedDemoConnection, seedDemoWebhook } from "@/lib/gateway/demo";
 import { randomBytes } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import { hash } from "@node-rs/argon2";
@@ -193,5 +193,6 @@ export async function seedDemo(db: Queryable): Promise<SeedReport> {
     if (created) accountsCreated.push({ email: account.email, role: account.role, password });
   }
   const lmsConnectionCreated = await seedDemoConnection(db);
+  await seedDemoWebhook(db);
   return { coursesCreated: inserted.length, subscriptionProductsCreated, accountsCreated, lmsConnectionCreated };
 }

@@ -13,6 +13,8 @@ export type FormState = {
   values?: Record<string, string>;
   /** The request may or may not have taken effect (no answer came back): say so, never "nothing happened". */
   outcomeUnknown?: boolean;
+  /** A value shown once and never again (a new signing secret): the page displays it with a copy button. */
+  reveal?: { label: string; value: string };
 } | null;
 
 export function invalid(error: ZodError, values?: Record<string, string>): FormState {

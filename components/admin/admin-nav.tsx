@@ -12,6 +12,7 @@ const SECTIONS = [
   { href: "/admin/courses", label: "Courses" },
   { href: "/admin/memberships", label: "Memberships" },
   { href: "/admin/gateway", label: "LMS connections" },
+  { href: "/admin/webhooks", label: "Webhooks" },
   { href: "/admin/settings/payments", label: "Payment settings" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;

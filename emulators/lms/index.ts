@@ -66,7 +66,8 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
   let faults: Faults = { failNext: 0, status: 503, delayMs: 0 };
   let publicUrl = options.publicUrl ?? "";
   // The outbound-event listener: verified with the store's endpoint secret, deduplicated on webhook-id.
-  let hookSecret = options.webhookSecret ?? null;
+  // Every endpoint secret it was given: a delivery signed with any of them is genuine (the demo's and a test's).
+  const hookSecrets = new Set(options.webhookSecret ? [options.webhookSecret] : []);
   let hookFailNext = 0;
   let hookDeliveries = 0;
   let hookRejected = 0;
@@ -115,6 +116,18 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
     send(res, 201, { id: enrolment.id, class: classId, user, status: "enrolled" });
   }
 
+  /** The event, if one of the known secrets signed it (the standardwebhooks library checks signature and timestamp). */
+  function verified(body: string, headers: Record<string, string>): { type: string; data: unknown } | null {
+    for (const secret of hookSecrets) {
+      try {
+        return new Webhook(secret).verify(body, headers) as { type: string; data: unknown };
+      } catch {
+        // not this secret
+      }
+    }
+    return null;
+  }
+
   async function receiveEvent(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
     hookDeliveries++;
@@ -122,13 +135,11 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
       hookFailNext--;
       return send(res, 500, { detail: "The listener failed (a fault set through the control API)." });
     }
-    if (!hookSecret) return send(res, 503, { detail: "No signing secret set: POST /__emulator/webhook {secret}." });
-    let event: { type: string; data: unknown };
-    try {
-      event = new Webhook(hookSecret).verify(body, req.headers as Record<string, string>) as { type: string; data: unknown };
-    } catch (error) {
+    if (hookSecrets.size === 0) return send(res, 503, { detail: "No signing secret set: POST /__emulator/webhook {secret}." });
+    const event = verified(body, req.headers as Record<string, string>);
+    if (!event) {
       hookRejected++;
-      return send(res, 400, { detail: `Signature check failed: ${error instanceof Error ? error.message : String(error)}` });
+      return send(res, 400, { detail: "Signature check failed: no known secret signed this delivery." });
     }
     const id = String(req.headers["webhook-id"]);
     // A retried delivery of an event already handled is acknowledged and changes nothing.
@@ -156,7 +167,7 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
       return send(res, 200, faults);
     }
     if (path === "/__emulator/webhook") {
-      if (typeof body.secret === "string") hookSecret = body.secret;
+      if (typeof body.secret === "string") hookSecrets.add(body.secret);
       hookFailNext = Number(body.failNext ?? 0);
       return send(res, 200, { ok: true });
     }
@@ -172,7 +183,7 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
     const handle = async () => {
       if (url.pathname === "/v2.2/enrolments/" && req.method === "POST") return enrol(req, url, res);
       if (url.pathname === "/hooks/coursepay" && req.method === "POST") return receiveEvent(req, res);
-      if (url.pathname === "/events") return html(res, eventsPage([...hookEvents.values()], hookSecret !== null));
+      if (url.pathname === "/events") return html(res, eventsPage([...hookEvents.values()], hookSecrets.size > 0));
       if (url.pathname.startsWith("/__emulator/")) return control(req, url.pathname, res);
       const learner = (url.searchParams.get("learner") ?? "learner-1").slice(0, 60);
       if (url.pathname === "/") {

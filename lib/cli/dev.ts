@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
+import { DEMO_WEBHOOK_SECRET } from "@/lib/gateway/demo-secret";
 import { payPalEnvironment } from "@/lib/paypal/environment";
 import { stripeEnvironment } from "@/lib/stripe/environment";
 
@@ -66,6 +67,8 @@ start("LMS emulator", bin("tsx"), ["emulators/lms/cli.ts"], {
   LMS_EMULATOR_PORT: lmsPort,
   LMS_EMULATOR_PUBLIC_URL: `http://localhost:${lmsPort}`,
   LMS_EMULATOR_GATEWAY_URL: `${appUrl}/gateway/demo-lms/enrol`,
+  // The seeded demo webhook endpoint signs with this secret (lib/gateway/demo.ts): its events show at /events.
+  LMS_EMULATOR_WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
 });
 // Emails go to a local SMTP catcher (its page lists them) unless a real SMTP_URL is configured.
 const smtpPort = process.env.SMTP_CATCHER_PORT ?? "1025";

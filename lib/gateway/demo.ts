@@ -1,8 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { gatewayConnections } from "@/db/schema";
+import { gatewayConnections, WEBHOOK_EVENT_TYPES, webhookEndpoints } from "@/db/schema";
+import { insertEndpoint } from "@/lib/webhooks/endpoints";
 import { encryptApiKey } from "./connections";
+import { DEMO_WEBHOOK_SECRET } from "./demo-secret";
 
 /**
  * The demo connection to the local LMS emulator (emulators/lms), seeded with the demo data so the whole handoff runs
@@ -53,5 +55,17 @@ export async function seedDemoConnection(db: Queryable): Promise<boolean> {
       ...urls,
     })
     .onConflictDoNothing();
+  return true;
+}
+
+/**
+ * The demo's outgoing-webhook endpoint: the LMS emulator's listener (/hooks/coursepay), with the fixed demo secret that
+ * `npm run dev` also gives the emulator, so events show on its /events page with zero configuration.
+ */
+export async function seedDemoWebhook(db: Queryable): Promise<boolean> {
+  const url = `http://127.0.0.1:${Number(process.env.LMS_EMULATOR_PORT ?? 4030)}/hooks/coursepay`;
+  const [existing] = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).limit(1);
+  if (existing) return false;
+  await insertEndpoint(db, { url, description: "Demo: the LMS emulator's event listener (see its /events page)", eventTypes: [...WEBHOOK_EVENT_TYPES], enabled: true }, DEMO_WEBHOOK_SECRET);
   return true;
 }

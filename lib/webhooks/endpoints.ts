@@ -25,17 +25,23 @@ export const endpointFormSchema = z.object({
 });
 export type EndpointInput = z.infer<typeof endpointFormSchema>;
 
+/** An endpoint row with `secret` stored encrypted. */
+export async function insertEndpoint(tx: Queryable, input: EndpointInput, secret: string): Promise<WebhookEndpoint> {
+  const id = crypto.randomUUID();
+  const [endpoint] = await tx
+    .insert(webhookEndpoints)
+    .values({ id, url: input.url, description: input.description, eventTypes: input.eventTypes, enabled: input.enabled, secretEncrypted: encryptSecret(secret, secretPurpose(id)) })
+    .returning();
+  return endpoint!;
+}
+
 /** A new endpoint and its secret in clear — the only time anyone sees it. */
 export async function createEndpoint(db: Db, actorId: string, input: EndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const id = crypto.randomUUID();
   const secret = newSigningSecret();
   return db.transaction(async (tx) => {
-    const [endpoint] = await tx
-      .insert(webhookEndpoints)
-      .values({ id, url: input.url, description: input.description, eventTypes: input.eventTypes, enabled: input.enabled, secretEncrypted: encryptSecret(secret, secretPurpose(id)) })
-      .returning();
-    await recordAdminAction(tx, actorId, "webhook_endpoint.created", { type: "webhook_endpoint", id }, { url: input.url, eventTypes: input.eventTypes });
-    return { endpoint: endpoint!, secret };
+    const endpoint = await insertEndpoint(tx, input, secret);
+    await recordAdminAction(tx, actorId, "webhook_endpoint.created", { type: "webhook_endpoint", id: endpoint.id }, { url: input.url, eventTypes: input.eventTypes });
+    return { endpoint, secret };
   });
 }
 
