@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
+import { AdminTable } from "@/components/admin/admin-table";
 import { DateTime } from "@/components/admin/date-time";
 import { EndpointForm } from "@/components/admin/endpoint-form";
 import { ActionButton } from "@/components/forms/action-button";
@@ -40,43 +41,35 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           <ActionButton action={testEndpointAction} fields={{ id: endpoint.id }} label="Send test event" pendingLabel="Sending…" variant="secondary" />
         </section>
       </div>
-      <section aria-labelledby="deliveries-heading" className="rounded-xl border border-slate-200 bg-white p-5">
+      <section aria-labelledby="deliveries-heading" className="space-y-3">
         <h2 id="deliveries-heading" className="text-lg font-semibold text-slate-900">
           Delivery attempts
         </h2>
         {deliveries.length === 0 ? (
-          <p className="mt-2 text-sm text-slate-600">No delivery yet: events appear here as they are sent, each attempt on its own line.</p>
+          <p className="text-sm text-slate-600">No delivery yet: events appear here as they are sent, each attempt on its own line.</p>
         ) : (
-          <div tabIndex={0} role="region" aria-label="Delivery attempts" className="mt-3 overflow-x-auto">
-            <table className="min-w-full text-sm">
-              <caption className="sr-only">The newest delivery attempts to this endpoint</caption>
-              <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-4">When</th>
-                  <th scope="col" className="py-2 pr-4">Event</th>
-                  <th scope="col" className="py-2 pr-4">Status</th>
-                  <th scope="col" className="py-2 pr-4 text-right">Time</th>
-                  <th scope="col" className="py-2">Answer</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {deliveries.map((d) => (
-                  <tr key={d.id}>
-                    <td className="whitespace-nowrap py-2 pr-4"><DateTime value={d.createdAt} /></td>
-                    <td className="py-2 pr-4">
-                      <span className="font-mono">{d.eventType}</span>
-                      <span className="block break-all font-mono text-xs text-slate-600">{d.messageId}</span>
-                    </td>
-                    <td className="py-2 pr-4">
-                      <Badge tone={d.httpStatus && d.httpStatus < 300 ? "green" : "red"}>{d.httpStatus ?? "no answer"}</Badge>
-                    </td>
-                    <td className="whitespace-nowrap py-2 pr-4 text-right">{d.durationMs} ms</td>
-                    <td className="break-all py-2 font-mono text-xs text-slate-700">{d.error ?? d.responseExcerpt ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable
+            label="Delivery attempts"
+            caption="The newest delivery attempts to this endpoint"
+            columns={[{ label: "When" }, { label: "Event" }, { label: "Status" }, { label: "Time", align: "right" }, { label: "Answer" }]}
+          >
+            {deliveries.map((d) => (
+              <tr key={d.id}>
+                <td className="whitespace-nowrap px-4 py-2">
+                  <DateTime value={d.createdAt} />
+                </td>
+                <td className="px-4 py-2">
+                  <span className="font-mono">{d.eventType}</span>
+                  <span className="block break-all font-mono text-xs text-slate-600">{d.messageId}</span>
+                </td>
+                <td className="px-4 py-2">
+                  <Badge tone={d.httpStatus && d.httpStatus < 300 ? "green" : "red"}>{d.httpStatus ?? "no answer"}</Badge>
+                </td>
+                <td className="whitespace-nowrap px-4 py-2 text-right">{d.durationMs} ms</td>
+                <td className="break-all px-4 py-2 font-mono text-xs text-slate-700">{d.error ?? d.responseExcerpt ?? ""}</td>
+              </tr>
+            ))}
+          </AdminTable>
         )}
       </section>
     </div>
