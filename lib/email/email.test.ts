@@ -4,20 +4,44 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { outboxJobs } from "@/db/schema";
+import { outboxJobs, subscriptions } from "@/db/schema";
 import { startSmtpCatcher, type SmtpCatcher } from "@/emulators/smtp";
 import { addToCart } from "@/lib/cart";
 import { runOutboxOnce } from "@/lib/outbox";
 import { outboxHandlers } from "@/lib/outbox/handlers";
+import { enqueueEmail } from "@/lib/outbox/jobs";
 import { captureCheckout, startCheckout } from "@/lib/payments/checkout";
 import { PROVIDER_LABEL } from "@/lib/payments/providers";
 import { requestRefund } from "@/lib/payments/refunds";
-import { testEngines } from "@/lib/testing/db";
-import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { testEngines, useTestDb } from "@/lib/testing/db";
+import { makeCourse, makeSubscriptionProduct, makeUser } from "@/lib/testing/fixtures";
 import { PROVIDERS, useProvider } from "@/lib/testing/providers";
 import { emailTransport } from ".";
 
 for (const engine of testEngines()) {
+  describe(`subscription notices by email on ${engine}`, () => {
+    const t = useTestDb(engine);
+    let catcher: SmtpCatcher;
+    beforeAll(async () => {
+      catcher = await startSmtpCatcher({ smtpPort: 0, webPort: 0 });
+    });
+    afterAll(() => catcher?.close());
+
+    it("each notice names the membership and what to do, in HTML and in text", async () => {
+      const user = await makeUser(t.db);
+      const { product, price } = await makeSubscriptionProduct(t.db);
+      const [subscription] = await t.db.insert(subscriptions).values({ userId: user.id, productId: product.id, priceId: price.id, provider: "paypal", status: "active" }).returning();
+      for (const event of ["started", "payment_failed", "cancelled"] as const) await enqueueEmail(t.db, { template: "subscription", subscriptionId: subscription!.id, event }, "v1");
+      await enqueueEmail(t.db, { template: "subscription", subscriptionId: subscription!.id, event: "started" }, "v1"); // the same notice again: nothing new
+      await runOutboxOnce(t.db, outboxHandlers(t.db, { transport: emailTransport({ SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}` }) }));
+      const mine = catcher.messages.filter((m) => m.to.includes(user.email));
+      expect(mine.map((m) => m.subject).sort()).toEqual([`${product.name}: a payment did not go through`, `${product.name}: cancelled`, `${product.name}: you are in`]);
+      const failed = mine.find((m) => m.subject.endsWith("did not go through"))!;
+      expect(failed.text).toMatch(/Please pay what is owed/);
+      expect(failed.html).toContain("/my/subscriptions");
+    });
+  });
+
   for (const provider of PROVIDERS) {
     describe(`emails after ${PROVIDER_LABEL[provider]} payments on ${engine}`, () => {
       const p = useProvider(provider, engine);

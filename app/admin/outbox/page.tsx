@@ -67,6 +67,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                 </span>
               </div>
               <p className="mt-1 break-all font-mono text-xs text-slate-600">{job.dedupeKey}</p>
+              <JobSubject payload={job.payload} />
               {job.lastError && <p className="mt-2 break-all text-red-800">Last error: {job.lastError}</p>}
               {(job.status === "dead" || job.status === "pending") && (
                 <div className="mt-3 max-w-40">
@@ -79,4 +80,22 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
       )}
     </div>
   );
+}
+
+/** What a job is about, as a link an admin can follow: the order (LMS enrolments, order emails), the subscription. */
+function JobSubject({ payload }: { payload: unknown }) {
+  const p = (payload ?? {}) as { orderId?: unknown; subscriptionId?: unknown };
+  if (typeof p.orderId === "string")
+    return (
+      <Link href={`/admin/transactions/${p.orderId}`} className="mt-1 inline-block text-sm font-medium text-brand-800 hover:underline">
+        Open the order
+      </Link>
+    );
+  if (typeof p.subscriptionId === "string")
+    return (
+      <Link href={`/admin/subscriptions/${p.subscriptionId}`} className="mt-1 inline-block text-sm font-medium text-brand-800 hover:underline">
+        Open the subscription
+      </Link>
+    );
+  return null;
 }
