@@ -188,7 +188,7 @@ export async function startLmsEmulator(options: LmsEmulatorOptions = {}): Promis
       const learner = (url.searchParams.get("learner") ?? "learner-1").slice(0, 60);
       if (url.pathname === "/") {
         const tokens = await Promise.all(DEMO_COURSES.map((c) => tokenFor(c, learner)));
-        return html(res, homePage({ courses: DEMO_COURSES, tokens, gatewayUrl, learner }));
+        return html(res, homePage({ courses: DEMO_COURSES, tokens, gatewayUrl, learner, publicKeyPem }));
       }
       const course = DEMO_COURSES.find((c) => url.pathname === `/courses/${c.id}`);
       if (course) {

@@ -26,7 +26,7 @@ const joinForm = (gatewayUrl: string, token: string, course: DemoCourse) => `
     <button type="submit" aria-label="Join now: ${escape(course.title)}">Join now — ${escape(course.currency)} ${escape(course.price)}</button>
   </form>`;
 
-export function homePage({ courses, tokens, gatewayUrl, learner }: { courses: DemoCourse[]; tokens: string[]; gatewayUrl: string; learner: string }): string {
+export function homePage({ courses, tokens, gatewayUrl, learner, publicKeyPem }: { courses: DemoCourse[]; tokens: string[]; gatewayUrl: string; learner: string; publicKeyPem: string }): string {
   const cards = courses
     .map(
       (course, i) => `<section class="card" aria-labelledby="c-${course.id}">
@@ -36,7 +36,10 @@ export function homePage({ courses, tokens, gatewayUrl, learner }: { courses: De
     .join("");
   return layout(
     "Courses",
-    `<h1>Courses</h1><p class="muted">Signed in as learner <strong>${escape(learner)}</strong> (change with <code>?learner=</code>). "Join now" sends you to the school's payment page with a token that expires in 10 minutes.</p>${cards}`,
+    `<h1>Courses</h1><p class="muted">Signed in as learner <strong>${escape(learner)}</strong> (change with <code>?learner=</code>). "Join now" sends you to the school's payment page with a token that expires in 10 minutes.</p>${cards}
+     <section class="card" aria-labelledby="key"><h2 id="key">Public key for the store's connection</h2>
+     <p class="muted">Paste it into the store's LMS connection (Admin → LMS connections). Tokens are RS256, for audience the connection names; events from the store are listed on <a href="/events">Events</a>.</p>
+     <pre>${escape(publicKeyPem)}</pre></section>`,
   );
 }
 
