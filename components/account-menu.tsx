@@ -61,6 +61,9 @@ export function AccountMenu({
         <Link href="/my/courses" className={item} onClick={() => setOpen(false)}>
           My courses
         </Link>
+        <Link href="/my/orders" className={item} onClick={() => setOpen(false)}>
+          My orders
+        </Link>
         <Link href="/my/subscriptions" className={item} onClick={() => setOpen(false)}>
           My subscriptions
         </Link>

@@ -120,6 +120,17 @@ test.describe.serial("admin dashboard", () => {
     await expect(mine.first()).toContainText(IDEMPOTENT.title);
     expect((await page.goto(`/learn/${POSTGRES.slug}`))?.status()).toBe(403);
     expect((await page.goto(`/learn/${IDEMPOTENT.slug}`))?.status()).toBe(200);
+
+    // The student's order history says what was refunded, for which course, and what the order cost in the end.
+    await visit(page, "/my/orders");
+    const order = page.getByRole("article").filter({ hasText: "$128.00" });
+    await expect(order).toContainText("partially refunded");
+    await expect(order.getByRole("list", { name: "Refunds" })).toContainText(`Refunded: $79.00 for ${POSTGRES.title}`);
+    await expect(order.getByRole("list", { name: "Refunds" })).toContainText("Paid in the end: $49.00");
+    await order.getByRole("link", { name: /View receipt/ }).click();
+    await expect(page.getByRole("list", { name: "Refunds" })).toContainText(POSTGRES.title);
+    await expect(page.getByRole("term").filter({ hasText: "Paid in the end" }).locator("xpath=following-sibling::dd[1]")).toHaveText("$49.00");
+    await expectAccessible(page);
   });
 
   test("the CSV export downloads exactly the filtered rows", async ({ page }) => {

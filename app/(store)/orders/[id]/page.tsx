@@ -11,7 +11,7 @@ import { LmsOrderStatus } from "@/components/gateway/lms-order-status";
 import { requireUser } from "@/lib/auth/session";
 import { currentBrowserHash } from "@/lib/gateway/browser";
 import { learnerOrder } from "@/lib/gateway/handoffs";
-import { money } from "@/lib/money";
+import { formatMoney, money } from "@/lib/money";
 import { PROVIDER_LABEL } from "@/lib/payments/providers";
 import { findReceipt } from "@/lib/payments/receipts";
 import { isUuid } from "@/lib/uuid";
@@ -52,7 +52,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
   if (!isUuid(id)) notFound();
   const receipt = await findReceipt(getDb(), user.id, id);
   if (!receipt) notFound();
-  const { order, items, payment, total } = receipt;
+  const { order, items, payment, total, refunds, netPaid } = receipt;
   // The wording names the provider the buyer paid with.
   const named = (text: string) => text.replaceAll("{provider}", PROVIDER_LABEL[order.provider]);
   const headline = { ...HEADLINES[order.status], title: named(HEADLINES[order.status].title), text: named(HEADLINES[order.status].text) };
@@ -92,6 +92,32 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
             <Price amount={total} />
           </dd>
         </dl>
+
+        {refunds.length > 0 && (
+          <>
+            <h2 id="receipt-refunds" className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-600">
+              Refunds
+            </h2>
+            <ul aria-labelledby="receipt-refunds" className="mt-2 divide-y divide-slate-200 border-y border-slate-200 text-sm">
+              {refunds.map((r) => (
+                <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                  <span className="text-slate-800">
+                    {r.reversal ? "Reversed" : r.status === "completed" ? "Refunded" : `Refund ${r.status}`}
+                    {r.courses.length > 0 && <> — {r.courses.join(", ")}</>}
+                    <span className="text-slate-600"> · {new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(r.at)}</span>
+                  </span>
+                  <span className="font-medium text-slate-900">−{formatMoney(r.amount)}</span>
+                </li>
+              ))}
+            </ul>
+            <dl className="mt-3 flex justify-between text-base font-bold text-slate-900">
+              <dt>Paid in the end</dt>
+              <dd>
+                <Price amount={netPaid} />
+              </dd>
+            </dl>
+          </>
+        )}
 
         <dl className="mt-8 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
           <div>
