@@ -17,7 +17,11 @@ export function CourseCard({ course }: { course: Card }) {
           {course.title}
         </Link>
       </h2>
+      {course.subtitle && <p className="mt-1 text-sm font-medium text-slate-700">{course.subtitle}</p>}
       <p className="mt-2 flex-1 text-sm leading-relaxed text-slate-600">{course.summary}</p>
+      <p className="mt-3 text-xs text-slate-600">
+        {[course.level.charAt(0).toUpperCase() + course.level.slice(1), course.topic, course.instructorName && `by ${course.instructorName}`].filter(Boolean).join(" · ")}
+      </p>
       <p className="mt-4 text-base font-bold text-slate-900">
         <Price amount={course.price} />
       </p>

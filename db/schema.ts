@@ -15,6 +15,7 @@ import {
   boolean,
   char,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -28,6 +29,8 @@ import {
 } from "drizzle-orm/pg-core";
 
 const money = (name: string) => bigint(name, { mode: "number" });
+/** PostgreSQL's full-text document type (read only: generated columns are never written). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 const currencyCode = () => char("currency", { length: 3 }).notNull();
@@ -69,6 +72,7 @@ export const paymentStatus = pgEnum("payment_status", [
 export const refundStatus = pgEnum("refund_status", ["pending", "completed", "failed", "cancelled"]);
 
 export const enrollmentMode = pgEnum("enrollment_mode", ["full", "audit"]);
+export const courseLevel = pgEnum("course_level", ["beginner", "intermediate", "advanced"]);
 export const enrollmentStatus = pgEnum("enrollment_status", ["active", "revoked"]);
 /** Why an enrollment exists: a free course, an audit, a paid order item, an admin's grant, or a subscription. */
 export const enrollmentSource = pgEnum("enrollment_source", ["free", "audit", "purchase", "admin", "subscription"]);
@@ -150,8 +154,17 @@ export const courses = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     slug: text("slug").notNull().unique(),
     title: text("title").notNull(),
+    subtitle: text("subtitle").notNull().default(""),
     summary: text("summary").notNull(),
     body: text("body").notNull(),
+    level: courseLevel("level").notNull().default("beginner"),
+    language: text("language").notNull().default("English"),
+    topic: text("topic").notNull().default("General"),
+    instructorName: text("instructor_name").notNull().default(""),
+    /** What the catalog's search matches (English stemming: "payments" finds "payment"); kept by PostgreSQL itself. */
+    search: tsvector("search").generatedAlwaysAs(
+      sql`to_tsvector('english', title || ' ' || subtitle || ' ' || summary || ' ' || instructor_name || ' ' || topic)`,
+    ),
     /** 0 means free. */
     priceMinor: money("price_minor").notNull(),
     currency: currencyCode(),
@@ -164,6 +177,9 @@ export const courses = pgTable(
     check("courses_price_non_negative", sql`${t.priceMinor} >= 0`),
     check("courses_currency_iso", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("courses_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    index("courses_search_idx").using("gin", t.search),
+    // The catalog's default order and its filters walk published courses only.
+    index("courses_published_title_idx").on(t.title).where(sql`${t.published}`),
   ],
 );
 

@@ -18,6 +18,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "intro-to-web-payments",
     title: "Introduction to Web Payments",
+    subtitle: "From the first click to the money in the bank",
+    level: "beginner",
+    topic: "Payments",
+    instructorName: "Amara Okafor",
     summary: "How money moves when someone clicks “Pay”: buyers, merchants, processors and the web in between.",
     body: paragraphs(
       "Every online payment is a conversation between at least four parties: the buyer, the merchant, the payment provider and the banks behind them. This course follows one purchase from the first click to the money arriving in the merchant's account.",
@@ -32,6 +36,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "idempotent-apis",
     title: "Designing Idempotent APIs",
+    subtitle: "Exactly-once effects over at-least-once networks",
+    level: "intermediate",
+    topic: "Backend engineering",
+    instructorName: "Jonas Weber",
     summary: "Retries, double clicks and duplicate webhooks: build endpoints that do the right thing exactly once.",
     body: paragraphs(
       "Networks fail in the middle of requests. Clients retry. Users double-click. Providers deliver the same notification twice. An idempotent API makes all of this harmless.",
@@ -46,6 +54,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "postgresql-for-app-developers",
     title: "PostgreSQL for Application Developers",
+    subtitle: "Transactions, locks and indexes for people who ship",
+    level: "intermediate",
+    topic: "Databases",
+    instructorName: "Mei Tanaka",
     summary: "Transactions, constraints, locks and indexes — the database features that keep your data honest.",
     body: paragraphs(
       "Most data bugs are concurrency bugs. This course shows how PostgreSQL's transactions, row locks, advisory locks and constraints let you make illegal states unrepresentable.",
@@ -59,6 +71,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "accessible-checkout-design",
     title: "Accessible Checkout Design",
+    subtitle: "Checkout forms everyone can finish",
+    level: "beginner",
+    topic: "Design",
+    instructorName: "Lucía Fernández",
     summary: "Forms, errors and payment buttons that everyone can use, with a keyboard, a screen reader or a phone.",
     body: paragraphs(
       "A checkout that some customers cannot complete is a checkout that loses money. We build an accessible payment flow step by step: labels, error messages that point at the field, focus management and clear loading states.",
@@ -72,6 +88,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "typed-money",
     title: "Typed Money in TypeScript",
+    subtitle: "Minor units, currencies and rounding without surprises",
+    level: "intermediate",
+    topic: "Backend engineering",
+    instructorName: "Jonas Weber",
     summary: "Minor units, currency exponents and rounding rules — why 0.1 + 0.2 must never reach a payment.",
     body: paragraphs(
       "Floating point numbers cannot represent most decimal amounts exactly. This course shows how to model money as integer minor units with an explicit currency, and how to format and parse amounts for currencies with zero, two or three decimals.",
@@ -85,6 +105,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "webhooks-that-never-lose-an-event",
     title: "Webhooks That Never Lose an Event",
+    subtitle: "Signatures, retries, ordering and reconciliation",
+    level: "advanced",
+    topic: "Payments",
+    instructorName: "Amara Okafor",
     summary: "Verify signatures, store first, process later, and reconcile what never arrived.",
     body: paragraphs(
       "Webhooks arrive late, twice, out of order or not at all. This course builds a webhook receiver that verifies every signature, records every payload before acting on it and reconciles with the provider when something is missing.",
@@ -98,6 +122,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "git-basics",
     title: "Git Basics",
+    subtitle: "Commits, branches and merges, one step at a time",
+    level: "beginner",
+    topic: "Developer tools",
+    instructorName: "Sam Rivera",
     summary: "Commit, branch, merge and undo — version control for people who want to stop being afraid of it.",
     body: paragraphs(
       "Git keeps every version of your work. This short course teaches the handful of commands you need every day and the mental model that makes the rest make sense.",
@@ -111,6 +139,10 @@ export const DEMO_COURSES: DemoCourse[] = [
   {
     slug: "advanced-reconciliation",
     title: "Advanced Reconciliation (draft)",
+    subtitle: "Matching every cent between ledgers and providers",
+    level: "advanced",
+    topic: "Payments",
+    instructorName: "Amara Okafor",
     summary: "Matching ledgers, settlement reports and provider events. Not yet published.",
     body: "Coming soon.",
     priceMinor: 9900,

@@ -241,7 +241,7 @@ test.describe.serial("admin dashboard", () => {
     await asAdmin(page);
     await visit(page, "/admin/courses/new");
     const title = `Ledger Design ${Date.now()}`;
-    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Title", { exact: true }).fill(title);
     await page.getByLabel("Slug").fill(IDEMPOTENT.slug);
     await page.getByLabel("Summary").fill("Double-entry bookkeeping for developers.");
     await page.getByLabel("Description").fill("Debits.\n\nCredits.");

@@ -20,6 +20,33 @@ test.describe("storefront foundation", () => {
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcourses%2Fidempotent-apis/);
   });
 
+  test("a visitor searches and filters the catalog, and the URL keeps the search", async ({ page }) => {
+    await visit(page, "/");
+    const cards = page.getByRole("list", { name: "Courses" }).getByRole("listitem");
+    await page.getByRole("searchbox", { name: "Search" }).fill("webho");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect(page).toHaveURL(/\?q=webho/);
+    await expect(cards).toHaveCount(1);
+    await expect(cards.first()).toContainText("Webhooks That Never Lose an Event");
+    await expect(page.getByRole("status").filter({ hasText: "1 course for “webho”" })).toBeVisible();
+    await expectAccessible(page);
+
+    // By instructor, then filters only: free beginner courses, from a link someone shared.
+    await visit(page, "/?q=okafor&sort=price_desc");
+    await expect(cards.first()).toContainText("Webhooks That Never Lose an Event");
+    await expect(cards).toHaveCount(2); // the draft by the same instructor is not listed
+    await visit(page, "/?price=free&level=beginner");
+    await expect(page.getByLabel("Price")).toHaveValue("free");
+    await expect(page.getByLabel("Level")).toHaveValue("beginner");
+    await expect(cards.filter({ hasText: "Git Basics" })).toHaveCount(1);
+    await expect(cards.filter({ hasText: "Designing Idempotent APIs" })).toHaveCount(0);
+
+    await visit(page, "/?q=no-such-course-anywhere");
+    await expect(page.getByRole("heading", { name: "No course matches" })).toBeVisible();
+    await page.getByRole("link", { name: "Clear the search and filters" }).click();
+    await expect(cards).toHaveCount(7);
+  });
+
   test("unpublished and unknown courses are 404", async ({ page }) => {
     expect((await page.goto("/courses/advanced-reconciliation"))?.status()).toBe(404);
     expect((await visit(page, "/courses/no-such-course"))?.status()).toBe(404);

@@ -8,7 +8,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { FormMessage } from "@/components/forms/form-message";
 import { useGuardedActionState } from "@/components/forms/use-guarded-action";
 import { buttonClass } from "@/components/ui/button";
-import { COURSE_LIMITS, slugify } from "@/lib/catalog/course-fields";
+import { COURSE_LEVELS, COURSE_LIMITS, slugify } from "@/lib/catalog/course-fields";
 import { exponent, isCurrencyCode } from "@/lib/money";
 
 export type CurrencyOption = { code: string; accepted: boolean };
@@ -84,6 +84,14 @@ export function CourseForm({
           hint={slugHint}
           errors={errors.slug}
         />
+        <Field
+          label="Subtitle"
+          name="subtitle"
+          maxLength={COURSE_LIMITS.subtitle}
+          defaultValue={values.subtitle}
+          hint="Optional: one line under the title, on the course card and page. Searched with the title."
+          errors={errors.subtitle}
+        />
         <TextAreaField
           label="Summary"
           name="summary"
@@ -104,6 +112,22 @@ export function CourseForm({
           hint="Shown on the course page. Separate paragraphs with an empty line."
           errors={errors.body}
         />
+      </fieldset>
+
+      <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">
+        <legend className="px-1 text-base font-semibold text-slate-900">For the catalog&apos;s filters</legend>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField label="Level" name="level" required defaultValue={values.level ?? "beginner"} errors={errors.level}>
+            {COURSE_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {level.charAt(0).toUpperCase() + level.slice(1)}
+              </option>
+            ))}
+          </SelectField>
+          <Field label="Topic" name="topic" required maxLength={COURSE_LIMITS.topic} defaultValue={values.topic ?? "General"} hint="e.g. Payments, Databases. Courses with the same topic are filtered together." errors={errors.topic} />
+          <Field label="Language" name="language" required maxLength={COURSE_LIMITS.language} defaultValue={values.language ?? "English"} errors={errors.language} />
+          <Field label="Instructor" name="instructorName" maxLength={COURSE_LIMITS.instructorName} defaultValue={values.instructorName} hint="Optional; searched like the title." errors={errors.instructorName} />
+        </div>
       </fieldset>
 
       <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">

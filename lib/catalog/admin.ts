@@ -2,7 +2,7 @@ import "server-only";
 import { asc, count, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isUniqueViolation, type Queryable } from "@/db/client";
-import { courses, enrollments, orderItems, orders, type Course } from "@/db/schema";
+import { courseLevel, courses, enrollments, orderItems, orders, type Course } from "@/db/schema";
 import { recordAdminAction } from "@/lib/audit";
 import type { FieldErrors } from "@/lib/forms";
 import { CURRENCIES, MoneyError, parseDecimal, toDecimalString, type CurrencyCode, type Money } from "@/lib/money";
@@ -70,8 +70,13 @@ export const courseFormSchema = z
         error: "Use lower-case letters and digits in words joined by single hyphens, e.g. intro-to-git.",
       })
       .default(""),
+    subtitle: z.string().trim().max(COURSE_LIMITS.subtitle, { error: `Use at most ${COURSE_LIMITS.subtitle} characters.` }).default(""),
     summary: requiredText("a summary", COURSE_LIMITS.summary),
     body: requiredText("a description", COURSE_LIMITS.body),
+    level: z.enum(courseLevel.enumValues, { error: "Choose a level." }),
+    topic: requiredText("a topic", COURSE_LIMITS.topic),
+    language: requiredText("the language it is taught in", COURSE_LIMITS.language),
+    instructorName: z.string().trim().max(COURSE_LIMITS.instructorName, { error: `Use at most ${COURSE_LIMITS.instructorName} characters.` }).default(""),
     free: checkbox,
     // A disabled field is not submitted: the form disables the price of a free course.
     price: z.string().trim().max(24, { error: "That amount is too long." }).optional(),
@@ -94,14 +99,14 @@ export const courseFormSchema = z
     },
     { when: fieldsValid("free", "price", "currency") },
   )
-  .transform(({ title, slug, summary, body, free, price, currency, auditable, published }, ctx) => {
+  .transform(({ title, slug, subtitle, summary, body, level, topic, language, instructorName, free, price, currency, auditable, published }, ctx) => {
     const finalSlug = slug || slugify(title);
     if (!finalSlug) {
       ctx.addIssue({ code: "custom", path: ["slug"], message: "Enter a slug: the title has no letters or digits to make one from." });
       return z.NEVER;
     }
     const priceMinor = free || !price ? 0 : parseDecimal(price, currency).minor;
-    return { title, slug: finalSlug, summary, body, priceMinor, currency, auditable, published };
+    return { title, slug: finalSlug, subtitle, summary, body, level, topic, language, instructorName, priceMinor, currency, auditable, published };
   });
 
 export type CourseInput = z.output<typeof courseFormSchema>;
@@ -112,8 +117,13 @@ export function courseFormValues(course: Course): Record<string, string> {
   return {
     title: course.title,
     slug: course.slug,
+    subtitle: course.subtitle,
     summary: course.summary,
     body: course.body,
+    level: course.level,
+    topic: course.topic,
+    language: course.language,
+    instructorName: course.instructorName,
     price: price.minor === 0 ? "" : toDecimalString(price),
     currency: course.currency,
     ...(price.minor === 0 && { free: "on" }),

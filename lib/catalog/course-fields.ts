@@ -3,7 +3,10 @@
  * suggests) and the server's validation (lib/catalog/admin.ts), so both always agree.
  */
 
-export const COURSE_LIMITS = { title: 120, slug: 80, summary: 300, body: 20_000 } as const;
+export const COURSE_LIMITS = { title: 120, slug: 80, subtitle: 160, summary: 300, body: 20_000, topic: 60, language: 40, instructorName: 100 } as const;
+
+/** How hard a course is; the same values as the `course_level` enum. */
+export const COURSE_LEVELS = ["beginner", "intermediate", "advanced"] as const;
 
 /** The same rule as the `courses_slug_format` check constraint. */
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
