@@ -28,7 +28,7 @@ test.describe.serial("subscriptions", () => {
     await page.waitForURL(/\/my\/subscriptions\?subscription=started$/);
     const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "All-access membership" }) });
     await expect(card.getByText("Active")).toBeVisible();
-    await expect(card.getByRole("cell", { name: "$5.00" })).toBeVisible(); // the setup fee; the first $19.00 after the trial
+    await expect(card.getByRole("cell", { name: "$5.00", exact: true })).toBeVisible(); // the setup fee; the first $19.00 after the trial
     await expect(card.getByText("Next payment")).toBeVisible();
     await expectAccessible(page);
     await card.getByRole("link", { name: "Receipt for the payment of $5.00" }).click();
