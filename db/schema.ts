@@ -161,9 +161,12 @@ export const courses = pgTable(
     language: text("language").notNull().default("English"),
     topic: text("topic").notNull().default("General"),
     instructorName: text("instructor_name").notNull().default(""),
-    /** What the catalog's search matches (English stemming: "payments" finds "payment"); kept by PostgreSQL itself. */
+    /**
+     * What the catalog's search matches (English stemming: "payments" finds "payment"), kept by PostgreSQL itself. The
+     * title weighs most, then subtitle and instructor, then summary and topic: ranking puts title matches first.
+     */
     search: tsvector("search").generatedAlwaysAs(
-      sql`to_tsvector('english', title || ' ' || subtitle || ' ' || summary || ' ' || instructor_name || ' ' || topic)`,
+      sql`setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', subtitle || ' ' || instructor_name), 'B') || setweight(to_tsvector('english', summary || ' ' || topic), 'C')`,
     ),
     /** 0 means free. */
     priceMinor: money("price_minor").notNull(),

@@ -102,7 +102,7 @@ test.describe.serial("subscriptions", () => {
     await page.waitForURL(/\/my\/subscriptions\?subscription=started$/);
     const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /in 3 payments/ }) });
     await expect(card.getByText("1 of 3")).toBeVisible();
-    await expect(card.getByRole("cell", { name: "$27.00" })).toBeVisible();
+    await expect(card.getByRole("cell", { name: "$27.00", exact: true })).toBeVisible();
     await visit(page, "/learn/postgresql-for-app-developers");
     await expect(page.getByRole("heading", { level: 1, name: "PostgreSQL for Application Developers" })).toBeVisible();
   });
