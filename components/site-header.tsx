@@ -2,12 +2,13 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
 import { cartCount } from "@/lib/cart";
+import { currentGuestCart } from "@/lib/cart/guest";
 import { signOutAction } from "@/app/(auth)/actions";
 import { AccountMenu } from "./account-menu";
 
 export async function SiteHeader() {
   const user = await currentUser();
-  const itemsInCart = user ? await cartCount(getDb(), user.id) : 0;
+  const itemsInCart = user ? await cartCount(getDb(), user.id) : (await currentGuestCart()).length;
 
   return (
     <header className="border-b border-slate-200 bg-white print:hidden">

@@ -136,7 +136,7 @@ test.describe("storefront foundation", () => {
   });
 
   test("signed-out visitors are sent to sign in from private pages", async ({ page }) => {
-    for (const path of ["/cart", "/my/courses", "/admin", "/learn/git-basics"]) {
+    for (const path of ["/my/courses", "/my/orders", "/admin", "/learn/git-basics"]) {
       await page.goto(path);
       await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path)}`));
     }

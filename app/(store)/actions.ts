@@ -6,6 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
 import { addToCart, removeFromCart } from "@/lib/cart";
+import { currentGuestCart, guestCanAdd, saveGuestCart } from "@/lib/cart/guest";
 import { enroll } from "@/lib/enrollment";
 import { formFields, malformed, safeReturnPath, type FormState } from "@/lib/forms";
 
@@ -37,19 +38,32 @@ export async function enrollAuditAction(_prev: FormState, formData: FormData): P
   return enrollAction(formData, "audit");
 }
 
+/** A visitor's cart lives in a signed cookie until they sign in (lib/cart/guest.ts); an account's, in the database. */
 export async function addToCartAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const request = await courseRequest(formData);
-  if (!request) return malformed;
-  const result = await addToCart(getDb(), request.user.id, request.courseId);
+  const parsed = courseInput.safeParse(formFields(formData));
+  if (!parsed.success) return malformed;
+  const { courseId } = parsed.data;
+  const user = await currentUser();
+  if (!user) {
+    const ids = await currentGuestCart();
+    const allowed = await guestCanAdd(getDb(), ids, courseId);
+    if (!allowed.ok) return allowed;
+    await saveGuestCart(ids.includes(courseId) ? ids : [...ids, courseId]);
+    revalidatePath("/", "layout");
+    return { ok: true, message: "Added to your cart. Sign in or create an account when you are ready to pay." };
+  }
+  const result = await addToCart(getDb(), user.id, courseId);
   if (!result.ok) return result;
   revalidatePath("/", "layout");
   return { ok: true, message: "Added to your cart." };
 }
 
 export async function removeFromCartAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const request = await courseRequest(formData);
-  if (!request) return malformed;
-  await removeFromCart(getDb(), request.user.id, request.courseId);
+  const parsed = courseInput.safeParse(formFields(formData));
+  if (!parsed.success) return malformed;
+  const user = await currentUser();
+  if (user) await removeFromCart(getDb(), user.id, parsed.data.courseId);
+  else await saveGuestCart((await currentGuestCart()).filter((id) => id !== parsed.data.courseId));
   revalidatePath("/", "layout");
   return { ok: true, message: "Removed from your cart." };
 }

@@ -53,6 +53,11 @@ export async function createOrPromoteAdmin(
   return "created";
 }
 
+export async function findUserByEmail(db: Queryable, email: string): Promise<PublicUser | null> {
+  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`);
+  return user ? toPublic(user) : null;
+}
+
 export async function findUserById(db: Queryable, id: string): Promise<PublicUser | null> {
   const [user] = await db.select().from(users).where(eq(users.id, id));
   return user ? toPublic(user) : null;

@@ -8,8 +8,9 @@ import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
-import { requireUser } from "@/lib/auth/session";
+import { currentUser } from "@/lib/auth/session";
 import { getCart } from "@/lib/cart";
+import { courseTitlesOf, currentGuestCart, guestCart } from "@/lib/cart/guest";
 import { RETURN_NOTICES } from "@/lib/payments/messages";
 import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
@@ -18,22 +19,33 @@ import { PaymentOptions } from "@/components/checkout/payment-options";
 
 export const metadata: Metadata = { title: "Your cart" };
 
-export default async function CartPage({ searchParams }: { searchParams: Promise<{ pay?: string; payment?: string }> }) {
-  const user = await requireUser("/cart");
+/**
+ * The cart. A visitor's lives in a signed cookie (lib/cart/guest.ts) and is paid after signing in, when it becomes the
+ * account's; `left_out` names courses the merge dropped because the account already owns them.
+ */
+export default async function CartPage({ searchParams }: { searchParams: Promise<{ pay?: string; payment?: string; left_out?: string }> }) {
+  const user = await currentUser();
   const db = getDb();
-  const pending = await pendingPurchases(db, user.id);
-  const cart = await getCart(db, user.id, new Set(pending.map((p) => p.courseId)));
+  const pending = user ? await pendingPurchases(db, user.id) : [];
+  const cart = user ? await getCart(db, user.id, new Set(pending.map((p) => p.courseId))) : await guestCart(db, await currentGuestCart());
   const pendingOrder = new Map(pending.map((p) => [p.courseId, p.orderId]));
-  const { pay: requested, payment } = await searchParams;
+  const { pay: requested, payment, left_out } = await searchParams;
   const notice = payment && Object.hasOwn(RETURN_NOTICES, payment) ? RETURN_NOTICES[payment as keyof typeof RETURN_NOTICES] : null;
-  const returned = notice && (
-    <div className="mt-6">
-      <Alert tone={notice.tone}>{notice.text}</Alert>
+  const leftOut = user && left_out ? await courseTitlesOf(db, left_out.split(",")) : [];
+  const returned = (notice || leftOut.length > 0) && (
+    <div className="mt-6 space-y-3">
+      {notice && <Alert tone={notice.tone}>{notice.text}</Alert>}
+      {leftOut.length > 0 && (
+        <Alert tone="info">
+          Left out of your cart because you already own {leftOut.length === 1 ? "it" : "them"} (or {leftOut.length === 1 ? "it is" : "they are"} no longer sold): {leftOut.join(", ")}.
+        </Alert>
+      )}
     </div>
   );
+  const signInToPay = `/sign-in?callbackUrl=${encodeURIComponent("/cart")}`;
   // One PayPal payment per currency: the buyer pays one currency group at a time.
   const paying = cart.totals.find((t) => t.currency === requested) ?? cart.totals[0];
-  const offered = paying ? await offeredProviders(paying.currency) : [];
+  const offered = user && paying ? await offeredProviders(paying.currency) : [];
 
   if (cart.lines.length === 0) {
     return (
@@ -109,12 +121,26 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
               </div>
             ))}
           </dl>
-          {!paying && (
+          {!user && (
+            <section aria-labelledby="pay-heading" className="mt-6 space-y-3 border-t border-slate-200 pt-6">
+              <h3 id="pay-heading" className="text-base font-semibold text-slate-900">
+                Ready to pay?
+              </h3>
+              <p className="text-sm text-slate-600">Sign in or create an account: your cart comes with you, and your courses are kept in your account.</p>
+              <ButtonLink href={signInToPay} className="w-full">
+                Sign in to pay
+              </ButtonLink>
+              <ButtonLink href={`/sign-up?callbackUrl=${encodeURIComponent("/cart")}`} variant="secondary" className="w-full">
+                Create an account
+              </ButtonLink>
+            </section>
+          )}
+          {user && !paying && (
             <p className="mt-4 text-sm text-slate-600">
               Nothing to pay now: PayPal is still clearing your earlier payment for these courses. You will be enrolled as soon as it completes.
             </p>
           )}
-          {paying && (
+          {user && paying && (
             <section aria-labelledby="pay-heading" className="mt-6 border-t border-slate-200 pt-6">
               <h3 id="pay-heading" className="text-base font-semibold text-slate-900">
                 Pay <Price amount={paying} />

@@ -9,6 +9,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Price } from "@/components/ui/price";
 import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
+import { currentGuestCart } from "@/lib/cart/guest";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { canViewContent } from "@/lib/enrollment";
 import { payWith } from "@/lib/payments/providers";
@@ -37,7 +38,7 @@ export default async function CoursePage({ params }: Props) {
   // A membership that includes this course opens it (the first visit writes the enrollment).
   const access = user ? await accessWithSubscriptions(db, user.id, course.id) : null;
   const [plan] = await listOffers(db, { courseId: course.id });
-  const inCart = user ? await isInCart(db, user.id, course.id) : false;
+  const inCart = user ? await isInCart(db, user.id, course.id) : (await currentGuestCart()).includes(course.id);
   // An earlier payment PayPal is still clearing: not owned yet, and not to be paid again.
   const pending = user ? (await pendingPurchases(db, user.id)).find((p) => p.courseId === course.id) : undefined;
   const price = coursePrice(course);
@@ -85,7 +86,21 @@ export default async function CoursePage({ params }: Props) {
             </>
           ) : !user ? (
             <>
-              <ButtonLink href={signIn} className="w-full">
+              {/* A visitor may fill a cart before signing in; it becomes their account's when they do. */}
+              {!free &&
+                (inCart ? (
+                  <>
+                    <p className="rounded-lg bg-brand-50 px-3 py-2 text-sm font-semibold text-brand-800" role="status">
+                      This course is in your cart
+                    </p>
+                    <ButtonLink href="/cart" className="w-full">
+                      View cart
+                    </ButtonLink>
+                  </>
+                ) : (
+                  <ActionButton action={addToCartAction} fields={fields} label="Add to cart" pendingLabel="Adding…" />
+                ))}
+              <ButtonLink href={signIn} variant={free ? "primary" : "secondary"} className="w-full">
                 {free ? "Sign in to enroll for free" : "Sign in to buy"}
               </ButtonLink>
               {course.auditable && !free && <p className="text-sm text-slate-600">Sign in to audit this course for free.</p>}
