@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { browserOrigins } from "@/lib/paypal/environment";
 import { stripeCheckoutOrigins } from "@/lib/stripe/environment";
+import { VIDEO_FRAME_ORIGINS } from "@/lib/learning/video";
 
 /**
  * A Content-Security-Policy per request: scripts only from this site (with a fresh nonce; 'strict-dynamic'
@@ -19,7 +20,8 @@ export function proxy(request: NextRequest) {
     `img-src 'self' data: blob: ${paypal}`,
     "font-src 'self'",
     `connect-src 'self' ${paypal}`,
-    `frame-src ${paypal}`,
+    // PayPal's checkout, and lesson videos from the allowed players only (lib/learning/video.ts).
+    `frame-src ${paypal} ${VIDEO_FRAME_ORIGINS.join(" ")}`,
     "object-src 'none'",
     "base-uri 'self'",
     // A card payment's form leads to Stripe Checkout (a server action's redirect).

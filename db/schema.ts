@@ -187,6 +187,103 @@ export const courses = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Lessons, progress and certificates
+// ---------------------------------------------------------------------------------------------
+
+/** A course's parts, in order. */
+export const courseSections = pgTable(
+  "course_sections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    position: integer("position").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("course_sections_course_idx").on(t.courseId, t.position)],
+);
+
+/** One lesson: Markdown (rendered sanitised), an optional video from an allowed host, a duration, a preview flag. */
+export const lessons = pgTable(
+  "lessons",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    sectionId: uuid("section_id")
+      .notNull()
+      .references(() => courseSections.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    bodyMarkdown: text("body_markdown").notNull(),
+    videoUrl: text("video_url"),
+    durationMinutes: integer("duration_minutes").notNull().default(5),
+    /** Open to anyone, enrolled or not (the course page marks it). */
+    preview: boolean("preview").notNull().default(false),
+    position: integer("position").notNull(),
+    published: boolean("published").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("lessons_course_slug_unique").on(t.courseId, t.slug),
+    index("lessons_section_idx").on(t.sectionId, t.position),
+    check("lessons_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    check("lessons_duration", sql`${t.durationMinutes} between 1 and 600`),
+  ],
+);
+
+/** A learner's progress through one lesson: last opened (to resume), completed (once). */
+export const lessonProgress = pgTable(
+  "lesson_progress",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    lessonId: uuid("lesson_id")
+      .notNull()
+      .references(() => lessons.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    lastViewedAt: timestamp("last_viewed_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.lessonId] }), index("lesson_progress_course_idx").on(t.userId, t.courseId, t.lastViewedAt)],
+);
+
+/**
+ * A certificate of completion: earned by completing every lesson with a full enrollment; public at
+ * /certificates/<id>, which says it is revoked once the enrollment was refunded or reversed. One valid certificate per
+ * enrollment (a new one may follow a revoked one).
+ */
+export const certificates = pgTable(
+  "certificates",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "restrict" }),
+    enrollmentId: uuid("enrollment_id")
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    /** The learner's name and the course's title as they were when it was earned. */
+    learnerName: text("learner_name").notNull(),
+    courseTitle: text("course_title").notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokeReason: text("revoke_reason"),
+  },
+  (t) => [uniqueIndex("certificates_one_valid").on(t.enrollmentId).where(sql`${t.revokedAt} is null`)],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Cart
 // ---------------------------------------------------------------------------------------------
 
@@ -899,3 +996,6 @@ export type GatewayHandoff = typeof gatewayHandoffs.$inferSelect;
 export type GatewayCall = typeof gatewayCalls.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type CourseSection = typeof courseSections.$inferSelect;
+export type Lesson = typeof lessons.$inferSelect;
+export type Certificate = typeof certificates.$inferSelect;

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import { hash } from "@node-rs/argon2";
 import type { Queryable } from "./client";
-import { courses, subscriptionPrices, subscriptionProducts, users } from "./schema";
+import { courseSections, courses, lessons, subscriptionPrices, subscriptionProducts, users } from "./schema";
 
 type DemoCourse = Omit<typeof courses.$inferInsert, "id" | "createdAt" | "updatedAt">;
 
@@ -224,7 +224,42 @@ export async function seedDemo(db: Queryable): Promise<SeedReport> {
       .returning({ id: users.id });
     if (created) accountsCreated.push({ email: account.email, role: account.role, password });
   }
+  await seedDemoLessons(db);
   const lmsConnectionCreated = await seedDemoConnection(db);
   await seedDemoWebhook(db);
   return { coursesCreated: inserted.length, subscriptionProductsCreated, accountsCreated, lmsConnectionCreated };
+}
+
+/**
+ * The demo courses' lessons, made from each course's own text: two sections of two lessons, the first lesson a free
+ * preview. Added to a demo course that has no sections yet (so a restart, or an admin's own outline, is left alone).
+ */
+async function seedDemoLessons(db: Queryable): Promise<void> {
+  for (const demo of DEMO_COURSES) {
+    const [course] = await db.select({ id: courses.id }).from(courses).where(eq(courses.slug, demo.slug));
+    if (!course) continue;
+    const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(courseSections).where(eq(courseSections.courseId, course.id));
+    if (n > 0) continue;
+    const [intro, core, practice] = demo.body.split("\n\n");
+    const outline = [
+      {
+        title: "Getting started",
+        lessons: [
+          { slug: "welcome", title: "Welcome", preview: true, durationMinutes: 6, bodyMarkdown: `${intro}\n\n## In this course\n\n- ${demo.summary}\n- Short lessons you can finish in one sitting\n- An exercise at the end of each part` },
+          { slug: "core-ideas", title: "The core ideas", preview: false, durationMinutes: 12, bodyMarkdown: `${core ?? intro}\n\n> Take a note of one question this raises for you: the next lessons answer most of them.` },
+        ],
+      },
+      {
+        title: "Putting it to work",
+        lessons: [
+          { slug: "practice", title: "Practice", preview: false, durationMinutes: 15, bodyMarkdown: `${practice ?? core ?? intro}\n\n## Exercise\n\n1. Write down the three ideas from this course you will use first.\n2. Try one of them on a real project this week.` },
+          { slug: "wrap-up", title: "Wrap-up", preview: false, durationMinutes: 5, bodyMarkdown: `You made it to the end of **${demo.title}**.\n\nMark this lesson complete: with every lesson done, your certificate of completion is issued (for full enrollments).` },
+        ],
+      },
+    ];
+    for (const [position, section] of outline.entries()) {
+      const [row] = await db.insert(courseSections).values({ courseId: course.id, title: section.title, position }).returning({ id: courseSections.id });
+      await db.insert(lessons).values(section.lessons.map((lesson, i) => ({ ...lesson, courseId: course.id, sectionId: row!.id, position: i })));
+    }
+  }
 }

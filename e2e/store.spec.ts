@@ -60,17 +60,18 @@ test.describe("storefront foundation", () => {
 
     await visit(page, "/courses/git-basics");
     await page.getByRole("button", { name: "Enroll for free" }).click();
-    await expect(page).toHaveURL(/\/learn\/git-basics$/);
-    await expect(page.getByText("Enrolled", { exact: true })).toBeVisible();
-    await expect(page.getByRole("heading", { name: "Lesson 1" })).toBeVisible();
+    // The course opens at its first lesson, with the lessons beside it and the learner's progress.
+    await expect(page).toHaveURL(/\/learn\/git-basics\/welcome$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Welcome" })).toBeVisible();
+    await expect(page.getByRole("complementary", { name: "Course lessons" })).toContainText("0 of 4 lessons");
     await expectAccessible(page);
 
     await visit(page, "/courses/idempotent-apis");
     await page.getByRole("button", { name: "Audit for free" }).click();
-    await expect(page).toHaveURL(/\/learn\/idempotent-apis$/);
-    await expect(page.getByText("Auditing", { exact: true })).toBeVisible();
-    await expect(page.getByText("audits do not include a certificate")).toBeVisible();
-    await expectAccessible(page);
+    await expect(page).toHaveURL(/\/learn\/idempotent-apis\/welcome$/);
+    // An audit reads every lesson, not only the preview.
+    await visit(page, "/learn/idempotent-apis/core-ideas");
+    await expect(page.getByRole("heading", { level: 1, name: "The core ideas" })).toBeVisible();
 
     await visit(page, "/courses/git-basics");
     await expect(page.getByRole("status").filter({ hasText: "You are enrolled" })).toBeVisible();
@@ -81,10 +82,25 @@ test.describe("storefront foundation", () => {
     await expect(mine.filter({ hasText: "Git Basics" })).toContainText("Enrolled");
     await expect(mine.filter({ hasText: "Designing Idempotent APIs" })).toContainText("Auditing");
 
-    // Certificates: the full enrollment gets one, the audit is refused clearly.
-    const certificate = await visit(page, "/learn/git-basics/certificate");
-    expect(certificate?.status()).toBe(200);
+    // Certificates: earned by completing every lesson of a full enrollment; the audit is refused clearly.
+    await visit(page, "/learn/git-basics/certificate");
+    await expect(page.getByRole("heading", { name: "Your certificate is waiting for you" })).toBeVisible();
+    for (const lesson of ["welcome", "core-ideas", "practice", "wrap-up"]) {
+      await page.goto(`/learn/git-basics/${lesson}`);
+      const done = page.getByText("You completed this lesson.");
+      // Reading to the end may complete it on its own; otherwise the button does.
+      if (!(await done.isVisible())) await page.getByRole("button", { name: "Mark complete" }).click().catch(() => undefined);
+      await expect(done).toBeVisible();
+    }
+    await expect(page.getByRole("link", { name: "View your certificate" })).toBeVisible();
+    await expect(page.getByRole("complementary", { name: "Course lessons" })).toContainText("4 of 4 lessons");
+    await visit(page, "/learn/git-basics/certificate");
     await expect(page.getByRole("region", { name: "Certificate of completion" })).toContainText(student.name);
+    const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download PDF" }).click()]);
+    expect(pdf.suggestedFilename()).toBe("certificate-git-basics.pdf");
+    await page.getByRole("region", { name: "Certificate of completion" }).getByRole("link").click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("This certificate is genuine");
+    await expectAccessible(page);
     const refused = await visit(page, "/learn/idempotent-apis/certificate");
     expect(refused?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "No certificate for this enrollment" })).toBeVisible();

@@ -1,4 +1,5 @@
 import "server-only";
+import { revokeCertificates } from "@/lib/learning";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { courses, enrollments, orderItems, type Enrollment } from "@/db/schema";
@@ -112,6 +113,8 @@ export async function revokeForOrderItems(db: Queryable, orderItemIds: string[],
     .set({ status: "revoked", revokedAt: sql`now()`, revokeReason: reason })
     .where(and(inArray(enrollments.orderItemId, orderItemIds), eq(enrollments.status, "active")))
     .returning({ id: enrollments.id });
+  // A certificate certifies an enrollment: it ends with it (its public page says "revoked").
+  await revokeCertificates(db, revoked.map((r) => r.id), reason);
   return revoked.length;
 }
 

@@ -12,6 +12,7 @@ import { isInCart } from "@/lib/cart";
 import { currentGuestCart } from "@/lib/cart/guest";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { canViewContent } from "@/lib/enrollment";
+import { courseOutline } from "@/lib/learning";
 import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
 import { offeredProviders } from "@/lib/payments/runtime";
@@ -38,6 +39,7 @@ export default async function CoursePage({ params }: Props) {
   // A membership that includes this course opens it (the first visit writes the enrollment).
   const access = user ? await accessWithSubscriptions(db, user.id, course.id) : null;
   const [plan] = await listOffers(db, { courseId: course.id });
+  const outline = await courseOutline(db, course.id, null);
   const inCart = user ? await isInCart(db, user.id, course.id) : (await currentGuestCart()).includes(course.id);
   // An earlier payment PayPal is still clearing: not owned yet, and not to be paid again.
   const pending = user ? (await pendingPurchases(db, user.id)).find((p) => p.courseId === course.id) : undefined;
@@ -57,11 +59,59 @@ export default async function CoursePage({ params }: Props) {
           {course.auditable && !free && <Badge tone="blue">Audit available</Badge>}
         </div>
         <h1 className="mt-3 text-3xl font-bold tracking-tight text-slate-900">{course.title}</h1>
+        {course.subtitle && <p className="mt-2 text-xl text-slate-700">{course.subtitle}</p>}
         <p className="mt-3 text-lg text-slate-600">{course.summary}</p>
+        <dl className="mt-6 flex flex-wrap gap-x-8 gap-y-2 text-sm">
+          {[
+            ["Level", course.level.charAt(0).toUpperCase() + course.level.slice(1)],
+            ["Language", course.language],
+            ["Length", outline.lessons.length ? `${outline.lessons.length} lessons · ${outline.totalMinutes} min` : "—"],
+            ["Instructor", course.instructorName || "—"],
+            ["Last updated", new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(course.updatedAt)],
+          ].map(([term, value]) => (
+            <div key={term}>
+              <dt className="text-slate-600">{term}</dt>
+              <dd className="font-medium text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
         <h2 className="mt-8 text-lg font-semibold text-slate-900">About this course</h2>
-        <p className="mt-2 leading-relaxed text-slate-700">
-          {course.body.split("\n\n")[0]}
-        </p>
+        <div className="mt-2 space-y-3 leading-relaxed text-slate-700">
+          {course.body.split("\n\n").map((paragraph, i) => (
+            <p key={i}>{paragraph}</p>
+          ))}
+        </div>
+        {outline.sections.length > 0 && (
+          <section aria-labelledby="syllabus-heading" className="mt-8">
+            <h2 id="syllabus-heading" className="text-lg font-semibold text-slate-900">
+              Syllabus
+            </h2>
+            <ol className="mt-3 space-y-4">
+              {outline.sections.map((section) => (
+                <li key={section.id} className="rounded-xl border border-slate-200 bg-white p-4">
+                  <h3 className="font-semibold text-slate-900">{section.title}</h3>
+                  <ol className="mt-2 divide-y divide-slate-100 text-sm">
+                    {section.lessons.map((lesson) => (
+                      <li key={lesson.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                        {lesson.preview ? (
+                          <Link href={`/learn/${course.slug}/${lesson.slug}`} className="font-medium text-brand-800 underline">
+                            {lesson.title} <span className="sr-only">(free preview)</span>
+                          </Link>
+                        ) : (
+                          <span className="text-slate-800">{lesson.title}</span>
+                        )}
+                        <span className="flex items-center gap-2 text-slate-600">
+                          {lesson.preview && <Badge tone="blue">Preview</Badge>}
+                          {lesson.durationMinutes} min
+                        </span>
+                      </li>
+                    ))}
+                  </ol>
+                </li>
+              ))}
+            </ol>
+          </section>
+        )}
       </article>
 
       <aside aria-label="Enrollment" className="h-fit rounded-xl border border-slate-200 bg-white p-6 shadow-sm lg:sticky lg:top-6">

@@ -2,15 +2,23 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
 import { requireCourseAccess } from "@/lib/enrollment/access";
+import { courseOutline, resumeLessonSlug } from "@/lib/learning";
 
 type Props = { params: Promise<{ slug: string }> };
 
 export const metadata: Metadata = { title: "Course" };
 
+/** A course with lessons opens where the learner left off (else at its first lesson); one without shows its text. */
 export default async function LearnPage({ params }: Props) {
   const { slug } = await params;
-  const { course, enrollment: access } = await requireCourseAccess(slug, "content", `/learn/${slug}`);
+  const { course, user, enrollment: access } = await requireCourseAccess(slug, "content", `/learn/${slug}`);
+  const db = getDb();
+  const outline = await courseOutline(db, course.id, user.id);
+  const resume = outline.lessons.length ? await resumeLessonSlug(db, user.id, course.id, outline) : null;
+  if (resume) redirect(`/learn/${course.slug}/${resume}`);
   const sections = course.body.split("\n\n");
   return (
     <div className="mx-auto max-w-3xl">
