@@ -256,12 +256,32 @@ test.describe.serial("admin dashboard", () => {
     await page.getByLabel("Slug").fill(slug);
     await page.getByRole("button", { name: "Create course" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Course created." })).toBeVisible();
+
+    // Its outline: a section, then a lesson in it (a free preview, written in Markdown).
+    await page.getByLabel("New section").fill("Opening the books");
+    await page.getByRole("button", { name: "Add section" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Section added." })).toBeVisible();
+    await page.getByRole("link", { name: "Add a lesson" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Why two columns");
+    await page.getByLabel("Lesson (Markdown)").fill("## Debits and credits\n\nEvery **cent** lands in two accounts.\n\n<script>alert(1)</script>");
+    await page.getByLabel("Duration (minutes)").fill("7");
+    await page.getByLabel("Free preview").check();
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Add lesson" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Lesson added." })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Sections and lessons" })).toContainText("Why two columns");
+    await expectAccessible(page);
     await visit(page, "/admin/courses");
     await expect(page.getByRole("row", { name: new RegExp(title) })).toContainText("€19.50");
 
     await visit(page, `/courses/${slug}`);
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(page.getByRole("complementary", { name: "Enrollment" })).toContainText("€19.50");
+    await page.getByRole("region", { name: "Syllabus" }).getByRole("link", { name: /Why two columns/ }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Why two columns" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 2, name: "Debits and credits" })).toBeVisible();
+    await expect(page.locator("strong", { hasText: "cent" })).toBeVisible();
+    await expect(page.locator("article script")).toHaveCount(0); // raw HTML is not rendered
 
     // Taken off sale again (the storefront spec counts the seeded catalog).
     await visit(page, "/admin/courses");

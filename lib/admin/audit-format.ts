@@ -11,6 +11,7 @@ const ACTION_LABELS: Record<AdminAction, string> = {
   "settings.stripe.tested": "Stripe connection tested",
   "course.created": "Course created",
   "course.updated": "Course changed",
+  "course.outline_changed": "Course outline changed",
   "refund.requested": "Refund requested",
   "order.reconciled": "Checked with the provider",
   "subscription.cancel": "Subscription cancelled",

@@ -10,6 +10,7 @@ export type AdminAction =
   | "settings.stripe.tested"
   | "course.created"
   | "course.updated"
+  | "course.outline_changed"
   | "refund.requested"
   | "order.reconciled"
   | "subscription.cancel"

@@ -3,6 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { CourseForm, type CurrencyOption } from "@/components/admin/course-form";
+import { OutlineEditor } from "@/components/admin/outline-editor";
+import { editorOutline } from "@/lib/learning/editor";
+import { isUuid } from "@/lib/uuid";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { requireAdmin } from "@/lib/auth/session";
@@ -15,9 +18,9 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export default async function EditCoursePage({ params, searchParams }: Props) {
   await requireAdmin();
-  const [{ id }, { created }] = await Promise.all([params, searchParams]);
+  const [{ id }, { created, lesson: lessonAdded }] = await Promise.all([params, searchParams]);
   const db = getDb();
-  const [course, { allowedCurrencies }] = await Promise.all([findCourseForAdmin(db, id), readPaymentSettings(db)]);
+  const [course, { allowedCurrencies }, outline] = await Promise.all([findCourseForAdmin(db, id), readPaymentSettings(db), isUuid(id) ? editorOutline(db, id) : []]);
   if (!course) notFound();
   const currencies: CurrencyOption[] = allowedCurrencies.map((code) => ({ code, accepted: true }));
   // Listed anyway, or the select would silently switch the course to another currency.
@@ -43,7 +46,9 @@ export default async function EditCoursePage({ params, searchParams }: Props) {
         </div>
       </div>
       {created === "1" && <Alert tone="success">Course created.</Alert>}
+      {lessonAdded === "added" && <Alert tone="success">Lesson added.</Alert>}
       <CourseForm key={course.id} courseId={course.id} initial={courseFormValues(course)} currencies={currencies} />
+      <OutlineEditor courseId={course.id} outline={outline} />
     </div>
   );
 }
