@@ -262,6 +262,7 @@ test.describe.serial("admin dashboard", () => {
     await page.getByRole("button", { name: "Add section" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Section added." })).toBeVisible();
     await page.getByRole("link", { name: "Add a lesson" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "New lesson" })).toBeVisible();
     await page.getByLabel("Title", { exact: true }).fill("Why two columns");
     await page.getByLabel("Lesson (Markdown)").fill("## Debits and credits\n\nEvery **cent** lands in two accounts.\n\n<script>alert(1)</script>");
     await page.getByLabel("Duration (minutes)").fill("7");

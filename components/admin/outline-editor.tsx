@@ -64,7 +64,7 @@ export function OutlineEditor({ courseId, outline }: { courseId: string; outline
           </li>
         ))}
       </ol>
-      <OneFieldForm action={addSectionAction} hidden={{ courseId }} name="title" label="New section" submit="Add section" pending="Adding…" />
+      <OneFieldForm action={addSectionAction} hidden={{ courseId }} name="sectionTitle" label="New section" submit="Add section" pending="Adding…" />
     </section>
   );
 }

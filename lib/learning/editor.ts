@@ -14,7 +14,8 @@ import { videoEmbedUrl } from "./video";
  */
 export const LESSON_LIMITS = { title: 160, slug: 80, body: 50_000, sectionTitle: 120 } as const;
 
-export const sectionFormSchema = z.object({ title: z.string().trim().min(1, { error: "Give the section a title." }).max(LESSON_LIMITS.sectionTitle) });
+/** Named `sectionTitle`: the field sits on the course's page beside the course's own title field. */
+export const sectionFormSchema = z.object({ sectionTitle: z.string().trim().min(1, { error: "Give the section a title." }).max(LESSON_LIMITS.sectionTitle) });
 
 const checkbox = z.literal("on").optional().transform(Boolean);
 

@@ -54,7 +54,7 @@ export async function addSectionAction(_prev: FormState, formData: FormData): Pr
   if (!courseId.success) return malformed;
   const parsed = sectionFormSchema.safeParse(fields);
   if (!parsed.success) return invalid(parsed.error, fields);
-  const result = await addSection(getDb(), admin.id, courseId.data, parsed.data.title);
+  const result = await addSection(getDb(), admin.id, courseId.data, parsed.data.sectionTitle);
   if (!result.ok) return result;
   revalidateCourse(courseId.data);
   return { ok: true, message: "Section added." };
