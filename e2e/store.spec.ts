@@ -15,6 +15,10 @@ test.describe("storefront foundation", () => {
 
     await page.getByRole("link", { name: "Designing Idempotent APIs" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Designing Idempotent APIs" })).toBeVisible();
+    // Search engines read the course and its offer (schema.org), link previews its Open Graph tags.
+    const data = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as Record<string, unknown>;
+    expect(data).toMatchObject({ "@type": "Course", name: "Designing Idempotent APIs", offers: { price: "49.00", priceCurrency: "USD" }, instructor: { name: "Jonas Weber" } });
+    await expect(page.locator('meta[property="og:title"]')).toHaveAttribute("content", "Designing Idempotent APIs");
     await expectAccessible(page);
     await page.getByRole("link", { name: "Sign in to buy" }).click();
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcourses%2Fidempotent-apis/);

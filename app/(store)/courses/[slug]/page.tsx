@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { addToCartAction, enrollAuditAction, enrollFreeAction } from "@/app/(store)/actions";
@@ -12,6 +13,9 @@ import { isInCart } from "@/lib/cart";
 import { currentGuestCart } from "@/lib/cart/guest";
 import { coursePrice, findPublishedCourse } from "@/lib/catalog";
 import { canViewContent } from "@/lib/enrollment";
+import { storeOrigin } from "@/lib/http/origin";
+import { toDecimalString } from "@/lib/money";
+import type { Course } from "@/db/schema";
 import { courseOutline } from "@/lib/learning";
 import { payWith } from "@/lib/payments/providers";
 import { pendingPurchases } from "@/lib/payments/receipts";
@@ -26,7 +30,26 @@ type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const course = await findPublishedCourse(getDb(), (await params).slug);
-  return { title: course?.title ?? "Course not found" };
+  if (!course) return { title: "Course not found" };
+  const description = course.subtitle || course.summary;
+  return { title: course.title, description, openGraph: { type: "website", title: course.title, description, url: `/courses/${course.slug}`, siteName: "Coursepay" } };
+}
+
+/** schema.org `Course` with its offer, for search engines (a data block: nothing runs). */
+function courseJsonLd(course: Course, origin: string) {
+  const price = coursePrice(course);
+  return JSON.stringify({
+    "@context": "https://schema.org",
+    "@type": "Course",
+    name: course.title,
+    description: course.summary,
+    url: `${origin}/courses/${course.slug}`,
+    inLanguage: course.language,
+    educationalLevel: course.level,
+    ...(course.instructorName && { instructor: { "@type": "Person", name: course.instructorName } }),
+    provider: { "@type": "Organization", name: "Coursepay", url: origin },
+    offers: { "@type": "Offer", category: price.minor === 0 ? "Free" : "Paid", price: toDecimalString(price), priceCurrency: price.currency, availability: "https://schema.org/InStock" },
+  }).replace(/</g, "\\u003c");
 }
 
 export default async function CoursePage({ params }: Props) {
@@ -51,8 +74,10 @@ export default async function CoursePage({ params }: Props) {
   const fields = { courseId: course.id, returnTo: `/courses/${course.slug}` };
   const signIn = `/sign-in?callbackUrl=${encodeURIComponent(`/courses/${course.slug}`)}`;
 
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
+      <script type="application/ld+json" nonce={nonce} dangerouslySetInnerHTML={{ __html: courseJsonLd(course, await storeOrigin()) }} />
       <article>
         <div className="flex flex-wrap gap-2">
           {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">Paid course</Badge>}
