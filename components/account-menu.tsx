@@ -67,6 +67,9 @@ export function AccountMenu({
         <Link href="/my/subscriptions" className={item} onClick={() => setOpen(false)}>
           My subscriptions
         </Link>
+        <Link href="/account" className={item} onClick={() => setOpen(false)}>
+          Account settings
+        </Link>
         {isAdmin && (
           <Link href="/admin" className={item} onClick={() => setOpen(false)}>
             Admin

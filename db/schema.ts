@@ -117,6 +117,8 @@ export const users = pgTable(
     role: userRole("role").notNull().default("student"),
     emailVerified: timestamp("email_verified", { withTimezone: true }),
     image: text("image"),
+    /** Set when the account was deleted: its personal data is gone, its orders and payments stay (anonymised). */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -4,7 +4,7 @@ import { ActionButton } from "@/components/forms/action-button";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import type { editorOutline } from "@/lib/learning/editor";
-import { OneFieldForm } from "./one-field-form";
+import { SimpleForm } from "@/components/forms/simple-form";
 
 type Outline = Awaited<ReturnType<typeof editorOutline>>;
 
@@ -64,7 +64,9 @@ export function OutlineEditor({ courseId, outline }: { courseId: string; outline
           </li>
         ))}
       </ol>
-      <OneFieldForm action={addSectionAction} hidden={{ courseId }} name="sectionTitle" label="New section" submit="Add section" pending="Adding…" />
+      <div className="border-t border-slate-200 pt-4">
+        <SimpleForm id="section" action={addSectionAction} hidden={{ courseId }} fields={[{ name: "sectionTitle", label: "New section", maxLength: 120 }]} submit="Add section" pending="Adding…" variant="secondary" />
+      </div>
     </section>
   );
 }

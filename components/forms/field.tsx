@@ -1,13 +1,14 @@
 import type { ComponentProps, ReactNode } from "react";
 
-type FieldProps = { label: string; name: string; errors?: string[]; hint?: string };
+/** `idPrefix`: for a page with several forms that share field names (each id must be unique on the page). */
+type FieldProps = { label: string; name: string; errors?: string[]; hint?: string; idPrefix?: string };
 
 const control =
   "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-600 aria-[invalid=true]:border-red-500";
 
 /** The id and ARIA attributes that tie a control to its label, hint and errors. */
-function described(name: string, hint?: string, errors?: string[]) {
-  const id = `field-${name}`;
+function described(name: string, hint?: string, errors?: string[], idPrefix?: string) {
+  const id = `field-${idPrefix ? `${idPrefix}-` : ""}${name}`;
   const describedBy = [hint && `${id}-hint`, errors?.length && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return { id, name, "aria-invalid": errors?.length ? true : undefined, "aria-describedby": describedBy } as const;
 }
@@ -42,8 +43,8 @@ function Labelled({ id, label, hint, errors, children }: { id: string; label: st
 }
 
 /** A labelled input whose errors are tied to it (aria-describedby) and announced with the form's message. */
-export function Field({ label, name, errors, hint, ...input }: ComponentProps<"input"> & FieldProps) {
-  const a11y = described(name, hint, errors);
+export function Field({ label, name, errors, hint, idPrefix, ...input }: ComponentProps<"input"> & FieldProps) {
+  const a11y = described(name, hint, errors, idPrefix);
   return (
     <Labelled id={a11y.id} label={label} hint={hint} errors={errors}>
       <input {...a11y} className={control} {...input} />

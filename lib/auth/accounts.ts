@@ -58,9 +58,10 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Pub
   return user ? toPublic(user) : null;
 }
 
+/** The account behind a session; a deleted account has none (its session ends with it). */
 export async function findUserById(db: Queryable, id: string): Promise<PublicUser | null> {
   const [user] = await db.select().from(users).where(eq(users.id, id));
-  return user ? toPublic(user) : null;
+  return user && !user.deletedAt ? toPublic(user) : null;
 }
 
 export type SignInResult =

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { createTransport, type Transporter } from "nodemailer";
 import type { ReactElement } from "react";
 import { z } from "zod";
@@ -10,7 +10,8 @@ import { formatMoney, money } from "@/lib/money";
 import type { JobOutcome } from "@/lib/outbox";
 import type { EmailJob, SubscriptionEmailEvent } from "@/lib/outbox/jobs";
 import { PROVIDER_LABEL } from "@/lib/payments/providers";
-import { PaymentFailedEmail, PaymentPendingEmail, ReceiptEmail, RefundEmail, SubscriptionNoticeEmail } from "./templates";
+import { emailChangeToken } from "@/lib/auth/account-settings";
+import { ConfirmEmailEmail, PaymentFailedEmail, PaymentPendingEmail, ReceiptEmail, RefundEmail, SubscriptionNoticeEmail } from "./templates";
 
 /**
  * Emails, always through the outbox (lib/outbox/jobs.ts says which change queues which email, once): the handler
@@ -28,6 +29,7 @@ export const emailJobSchema: z.ZodType<EmailJob> = z.union([
   z.object({ template: z.enum(["receipt", "pending", "failed"]), orderId: z.uuid() }),
   z.object({ template: z.literal("refund"), refundId: z.uuid() }),
   z.object({ template: z.literal("subscription"), subscriptionId: z.uuid(), event: z.enum(["started", "payment_failed", "suspended", "cancelled", "expired", "completed"]) }),
+  z.object({ template: z.literal("confirm_email"), userId: z.uuid(), email: z.string().min(3).max(320) }),
 ]);
 
 /** The SMTP transport for `SMTP_URL` (smtp:// or smtps://), or null when none is configured. */
@@ -49,10 +51,16 @@ async function rendered(to: string, subject: string, element: ReactElement): Pro
 export async function composeEmail(db: Db, job: EmailJob): Promise<Email | null> {
   if (job.template === "refund") return composeRefund(db, job.refundId);
   if (job.template === "subscription") return composeSubscription(db, job.subscriptionId, job.event);
+  if (job.template === "confirm_email") {
+    const [user] = await db.select({ name: users.name }).from(users).where(and(eq(users.id, job.userId), isNull(users.deletedAt)));
+    if (!user) return null;
+    const link = `${origin()}/account/confirm-email?token=${encodeURIComponent(await emailChangeToken(job.userId, job.email))}`;
+    return rendered(job.email, "Confirm your new email address", ConfirmEmailEmail({ name: user.name, email: job.email, link }));
+  }
   const [row] = await db
     .select({ order: orders, buyer: { name: users.name, email: users.email }, payment: payments })
     .from(orders)
-    .innerJoin(users, eq(users.id, orders.userId))
+    .innerJoin(users, and(eq(users.id, orders.userId), isNull(users.deletedAt)))
     .leftJoin(payments, eq(payments.orderId, orders.id))
     .where(eq(orders.id, job.orderId));
   if (!row) return null;
@@ -82,7 +90,7 @@ async function composeRefund(db: Db, refundId: string): Promise<Email | null> {
     .from(refunds)
     .innerJoin(payments, eq(payments.id, refunds.paymentId))
     .innerJoin(orders, eq(orders.id, payments.orderId))
-    .innerJoin(users, eq(users.id, orders.userId))
+    .innerJoin(users, and(eq(users.id, orders.userId), isNull(users.deletedAt)))
     .where(and(eq(refunds.id, refundId), eq(refunds.status, "completed")));
   if (!row) return null;
   const covered = await db
@@ -123,7 +131,7 @@ async function composeSubscription(db: Db, subscriptionId: string, event: Subscr
     .select({ product: subscriptionProducts.name, buyer: { name: users.name, email: users.email } })
     .from(subscriptions)
     .innerJoin(subscriptionProducts, eq(subscriptionProducts.id, subscriptions.productId))
-    .innerJoin(users, eq(users.id, subscriptions.userId))
+    .innerJoin(users, and(eq(users.id, subscriptions.userId), isNull(users.deletedAt)))
     .where(eq(subscriptions.id, subscriptionId));
   if (!row) return null;
   const notice = SUBSCRIPTION_NOTICES[event];

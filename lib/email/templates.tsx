@@ -155,3 +155,14 @@ export function SubscriptionNoticeEmail(p: SubscriptionNoticeProps) {
     </Layout>
   );
 }
+
+export function ConfirmEmailEmail(p: { name: string; email: string; link: string }) {
+  return (
+    <Layout preview="Confirm your new email address" title="Confirm your new email address" footer="You receive this email because someone asked to use this address for a Coursepay account. If it was not you, ignore it: nothing changes.">
+      <Text style={styles.text}>
+        Hi {p.name}, open the link below within 24 hours to use {p.email} for your Coursepay account. Until then, your account keeps its current address.
+      </Text>
+      <Action href={p.link} label="Confirm this address" />
+    </Layout>
+  );
+}

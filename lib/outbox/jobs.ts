@@ -20,7 +20,9 @@ export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 export type EmailJob =
   | { template: "receipt" | "pending" | "failed"; orderId: string }
   | { template: "refund"; refundId: string }
-  | { template: "subscription"; subscriptionId: string; event: SubscriptionEmailEvent };
+  | { template: "subscription"; subscriptionId: string; event: SubscriptionEmailEvent }
+  /** To the address an account asked to move to: the link that confirms it. */
+  | { template: "confirm_email"; userId: string; email: string };
 export type SubscriptionEmailEvent = "started" | "payment_failed" | "suspended" | "cancelled" | "expired" | "completed";
 
 export const dedupeKeys = {
@@ -31,7 +33,9 @@ export const dedupeKeys = {
       ? `email:refund:${job.refundId}`
       : job.template === "subscription"
         ? `email:subscription:${job.subscriptionId}:${job.event}:${version}`
-        : `email:${job.template}:${job.orderId}`,
+        : job.template === "confirm_email"
+          ? `email:confirm_email:${job.userId}:${version}`
+          : `email:${job.template}:${job.orderId}`,
 };
 
 /** Queues an email in the caller's transaction (once per dedupe key). */
