@@ -164,14 +164,7 @@ export default async function CoursePage({ params }: Props) {
               {/* A visitor may fill a cart before signing in; it becomes their account's when they do. */}
               {!free &&
                 (inCart ? (
-                  <>
-                    <p className="rounded-lg bg-brand-50 px-3 py-2 text-sm font-semibold text-brand-800" role="status">
-                      This course is in your cart
-                    </p>
-                    <ButtonLink href="/cart" className="w-full">
-                      View cart
-                    </ButtonLink>
-                  </>
+                  <InCart />
                 ) : (
                   <ActionButton action={addToCartAction} fields={fields} label="Add to cart" pendingLabel="Adding…" />
                 ))}
@@ -205,14 +198,7 @@ export default async function CoursePage({ params }: Props) {
                   </ButtonLink>
                 </>
               ) : inCart ? (
-                <>
-                  <p className="rounded-lg bg-brand-50 px-3 py-2 text-sm font-semibold text-brand-800" role="status">
-                    This course is in your cart
-                  </p>
-                  <ButtonLink href="/cart" className="w-full">
-                    View cart
-                  </ButtonLink>
-                </>
+                <InCart />
               ) : (
                 <ActionButton
                   action={addToCartAction}
@@ -249,5 +235,19 @@ export default async function CoursePage({ params }: Props) {
         </div>
       </aside>
     </div>
+  );
+}
+
+/** The course is in the cart (a visitor's or an account's): say so, and lead there. */
+function InCart() {
+  return (
+    <>
+      <p className="rounded-lg bg-brand-50 px-3 py-2 text-sm font-semibold text-brand-800" role="status">
+        This course is in your cart
+      </p>
+      <ButtonLink href="/cart" className="w-full">
+        View cart
+      </ButtonLink>
+    </>
   );
 }

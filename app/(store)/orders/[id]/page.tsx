@@ -11,7 +11,7 @@ import { LmsOrderStatus } from "@/components/gateway/lms-order-status";
 import { requireUser } from "@/lib/auth/session";
 import { currentBrowserHash } from "@/lib/gateway/browser";
 import { learnerOrder } from "@/lib/gateway/handoffs";
-import { formatMoney, money } from "@/lib/money";
+import { formatMoney, money, type Money } from "@/lib/money";
 import { PROVIDER_LABEL } from "@/lib/payments/providers";
 import { findReceipt } from "@/lib/payments/receipts";
 import { isUuid } from "@/lib/uuid";
@@ -86,12 +86,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
             </li>
           ))}
         </ul>
-        <dl className="mt-3 flex justify-between text-base font-bold text-slate-900">
-          <dt>Total</dt>
-          <dd>
-            <Price amount={total} />
-          </dd>
-        </dl>
+        <TotalLine term="Total" amount={total} />
 
         {refunds.length > 0 && (
           <>
@@ -110,12 +105,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
                 </li>
               ))}
             </ul>
-            <dl className="mt-3 flex justify-between text-base font-bold text-slate-900">
-              <dt>Paid in the end</dt>
-              <dd>
-                <Price amount={netPaid} />
-              </dd>
-            </dl>
+            <TotalLine term="Paid in the end" amount={netPaid} />
           </>
         )}
 
@@ -154,5 +144,16 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
         </div>
       </div>
     </div>
+  );
+}
+
+function TotalLine({ term, amount }: { term: string; amount: Money }) {
+  return (
+    <dl className="mt-3 flex justify-between text-base font-bold text-slate-900">
+      <dt>{term}</dt>
+      <dd>
+        <Price amount={amount} />
+      </dd>
+    </dl>
   );
 }
