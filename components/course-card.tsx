@@ -1,3 +1,4 @@
+import Image from "next/image";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
@@ -7,7 +8,11 @@ export function CourseCard({ course }: { course: Card }) {
   const free = course.price.minor === 0;
   return (
     // The whole card is the link's target area, so the card (not the title alone) shows keyboard focus.
-    <article className="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow-md has-[a:focus-visible]:border-brand-600 has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-brand-600 has-[a:focus-visible]:ring-offset-2">
+    <article className="group relative flex flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow-md has-[a:focus-visible]:border-brand-600 has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-brand-600 has-[a:focus-visible]:ring-offset-2">
+      {course.coverImageId && (
+        // The stored cover is already 960×540 WebP: shown at its own ratio, nothing shifts while it loads.
+        <Image src={`/images/${course.coverImageId}`} alt="" width={960} height={540} unoptimized className="-mx-5 -mt-5 mb-4 aspect-video w-[calc(100%+2.5rem)] max-w-none object-cover" />
+      )}
       <div className="flex flex-wrap gap-2">
         {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">{course.price.currency}</Badge>}
         {course.auditable && !free && <Badge tone="blue">Audit available</Badge>}

@@ -29,6 +29,11 @@ import {
 } from "drizzle-orm/pg-core";
 
 const money = (name: string) => bigint(name, { mode: "number" });
+/** Raw bytes (images). */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => Buffer.from(value),
+});
 /** PostgreSQL's full-text document type (read only: generated columns are never written). */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -147,6 +152,25 @@ export const signInAttempts = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Images (course covers, instructor photos): in PostgreSQL, so every app instance serves them
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An image as the pages use it: resized and re-encoded (WebP) from an upload whose type was read from its bytes.
+ * `sha256` of the stored bytes makes an upload of the same picture the same row; the id never changes what it
+ * names, so /images/<id> is cached for a year.
+ */
+export const images = pgTable("images", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  sha256: text("sha256").notNull().unique(),
+  contentType: text("content_type").notNull(),
+  width: integer("width").notNull(),
+  height: integer("height").notNull(),
+  data: bytea("data").notNull(),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Catalog
 // ---------------------------------------------------------------------------------------------
 
@@ -163,6 +187,8 @@ export const courses = pgTable(
     language: text("language").notNull().default("English"),
     topic: text("topic").notNull().default("General"),
     instructorName: text("instructor_name").notNull().default(""),
+    coverImageId: uuid("cover_image_id").references(() => images.id, { onDelete: "set null" }),
+    instructorImageId: uuid("instructor_image_id").references(() => images.id, { onDelete: "set null" }),
     /**
      * What the catalog's search matches (English stemming: "payments" finds "payment"), kept by PostgreSQL itself. The
      * title weighs most, then subtitle and instructor, then summary and topic: ranking puts title matches first.

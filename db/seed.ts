@@ -4,6 +4,7 @@
  * duplicates or resets anything.
  */
 import { seedDemoConnection, seedDemoWebhook } from "@/lib/gateway/demo";
+import { demoImage } from "@/lib/images/demo";
 import { randomBytes } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import { hash } from "@node-rs/argon2";
@@ -225,6 +226,7 @@ export async function seedDemo(db: Queryable): Promise<SeedReport> {
     if (created) accountsCreated.push({ email: account.email, role: account.role, password });
   }
   await seedDemoLessons(db);
+  await seedDemoPictures(db);
   const lmsConnectionCreated = await seedDemoConnection(db);
   await seedDemoWebhook(db);
   return { coursesCreated: inserted.length, subscriptionProductsCreated, accountsCreated, lmsConnectionCreated };
@@ -261,5 +263,20 @@ async function seedDemoLessons(db: Queryable): Promise<void> {
       const [row] = await db.insert(courseSections).values({ courseId: course.id, title: section.title, position }).returning({ id: courseSections.id });
       await db.insert(lessons).values(section.lessons.map((lesson, i) => ({ ...lesson, courseId: course.id, sectionId: row!.id, position: i })));
     }
+  }
+}
+
+/** Covers and instructor portraits for demo courses that have none yet (an admin's own pictures are kept). */
+async function seedDemoPictures(db: Queryable): Promise<void> {
+  for (const demo of DEMO_COURSES) {
+    const [course] = await db.select().from(courses).where(eq(courses.slug, demo.slug));
+    if (!course || (course.coverImageId && (course.instructorImageId || !course.instructorName))) continue;
+    await db
+      .update(courses)
+      .set({
+        coverImageId: course.coverImageId ?? (await demoImage(db, "cover", demo.slug)),
+        instructorImageId: course.instructorImageId ?? (course.instructorName ? await demoImage(db, "portrait", course.instructorName) : null),
+      })
+      .where(eq(courses.id, course.id));
   }
 }

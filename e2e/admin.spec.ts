@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import sharp from "sharp";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectAccessible, visit } from "./support/a11y";
 import { signIn, signOut, signUp } from "./support/auth";
@@ -248,12 +249,18 @@ test.describe.serial("admin dashboard", () => {
     await page.getByLabel("Price", { exact: true }).fill("19.5");
     await page.getByLabel("Currency").selectOption("EUR");
     await page.getByLabel("Published").check();
+    // A file that is not an image is refused on its field, by its bytes.
+    await page.getByLabel("Cover image").setInputFiles({ name: "cover.png", mimeType: "image/png", buffer: Buffer.from("not really a picture") });
+    await page.getByRole("button", { name: "Create course" }).click();
+    await expect(page.getByText("Use a PNG, JPEG or WebP image.")).toBeVisible();
+    await page.getByLabel("Cover image").setInputFiles({ name: "cover.png", mimeType: "image/png", buffer: await sharp({ create: { width: 1200, height: 800, channels: 3, background: "#2b6cb0" } }).png().toBuffer() });
     await page.getByRole("button", { name: "Create course" }).click();
     await expect(page.getByText("This slug is already used by another course")).toBeVisible();
     await expectAccessible(page);
 
     const slug = `ledger-design-${Date.now()}`;
     await page.getByLabel("Slug").fill(slug);
+    await page.getByLabel("Cover image").setInputFiles({ name: "cover.png", mimeType: "image/png", buffer: await sharp({ create: { width: 1200, height: 800, channels: 3, background: "#2b6cb0" } }).png().toBuffer() });
     await page.getByRole("button", { name: "Create course" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Course created." })).toBeVisible();
 
@@ -277,6 +284,11 @@ test.describe.serial("admin dashboard", () => {
 
     await visit(page, `/courses/${slug}`);
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    const cover = page.getByRole("img", { name: `Cover of ${title}` });
+    await expect(cover).toHaveJSProperty("naturalWidth", 960);
+    const served = await page.request.get((await cover.getAttribute("src"))!);
+    expect(served.headers()["content-type"]).toBe("image/webp");
+    expect(served.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
     await expect(page.getByRole("complementary", { name: "Enrollment" })).toContainText("€19.50");
     await page.getByRole("region", { name: "Syllabus" }).getByRole("link", { name: /Why two columns/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Why two columns" })).toBeVisible();

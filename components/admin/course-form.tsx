@@ -131,6 +131,26 @@ export function CourseForm({
       </fieldset>
 
       <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">
+        <legend className="px-1 text-base font-semibold text-slate-900">Pictures</legend>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div className="space-y-2">
+            {initial.coverImageId && (
+              // A small preview of the stored 960×540 cover (a plain img: no layout to protect in a form).
+              <img src={`/images/${initial.coverImageId}`} alt="Current cover" width={240} height={135} className="rounded-lg border border-slate-200" />
+            )}
+            <Field label="Cover image" name="cover" type="file" accept="image/png,image/jpeg,image/webp" errors={errors.cover} hint="PNG, JPEG or WebP, up to 5 MB; cropped to 16:9 (960×540). Leave empty to keep the current one." />
+          </div>
+          <div className="space-y-2">
+            {initial.instructorImageId && (
+              // A small preview of the stored 256×256 photo.
+              <img src={`/images/${initial.instructorImageId}`} alt="Current instructor photo" width={64} height={64} className="rounded-full border border-slate-200" />
+            )}
+            <Field label="Instructor photo" name="instructorPhoto" type="file" accept="image/png,image/jpeg,image/webp" errors={errors.instructorPhoto} hint="Square works best (256×256). Leave empty to keep the current one." />
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">
         <legend className="px-1 text-base font-semibold text-slate-900">Price</legend>
         <CheckboxField
           label="Free"

@@ -124,6 +124,9 @@ export function courseFormValues(course: Course): Record<string, string> {
     topic: course.topic,
     language: course.language,
     instructorName: course.instructorName,
+    // Shown as the current pictures (the file fields themselves start empty).
+    ...(course.coverImageId && { coverImageId: course.coverImageId }),
+    ...(course.instructorImageId && { instructorImageId: course.instructorImageId }),
     price: price.minor === 0 ? "" : toDecimalString(price),
     currency: course.currency,
     ...(price.minor === 0 && { free: "on" }),
@@ -283,4 +286,14 @@ export function updateCourse(db: Queryable, actorId: string, id: string, input: 
       return { ok: true, course: course!, changed: true };
     }),
   );
+}
+
+export type CourseImages = { coverImageId?: string; instructorImageId?: string };
+
+/** Points a course at newly uploaded images (audited); returns whether anything changed. */
+export async function setCourseImages(db: Queryable, actorId: string, courseId: string, ids: CourseImages): Promise<boolean> {
+  if (!ids.coverImageId && !ids.instructorImageId) return false;
+  await db.update(courses).set({ ...ids, updatedAt: new Date() }).where(eq(courses.id, courseId));
+  await recordAdminAction(db, actorId, "course.updated", { type: "course", id: courseId }, { images: Object.keys(ids) });
+  return true;
 }

@@ -5,7 +5,7 @@ import type { Queryable } from "@/db/client";
 import { courseLevel, courses, type Course } from "@/db/schema";
 import { CURRENCIES, money, type Money } from "@/lib/money";
 
-export type CourseCard = Pick<Course, "id" | "slug" | "title" | "subtitle" | "summary" | "auditable" | "level" | "topic" | "instructorName"> & { price: Money };
+export type CourseCard = Pick<Course, "id" | "slug" | "title" | "subtitle" | "summary" | "auditable" | "level" | "topic" | "instructorName" | "coverImageId"> & { price: Money };
 
 const cardColumns = {
   id: courses.id,
@@ -17,6 +17,7 @@ const cardColumns = {
   level: courses.level,
   topic: courses.topic,
   instructorName: courses.instructorName,
+  coverImageId: courses.coverImageId,
   priceMinor: courses.priceMinor,
   currency: courses.currency,
 };

@@ -3,6 +3,7 @@
  * socket (lib/http/forwarded.ts), security headers on every response, and server-action requests that Next.js
  * would answer with a 500 (a foreign Origin, a malformed action id or body type) refused with a 4xx instead.
  */
+import { ACTION_BODY_LIMIT_BYTES } from "./limits";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { forwarded } from "./forwarded";
 
@@ -33,8 +34,8 @@ const ACTION_BODY_TYPES = ["multipart/form-data", "application/x-www-form-urlenc
 
 type Refusal = { status: number; message: string };
 
-/** Next.js's own default limit for a server action's body (serverActions.bodySizeLimit). */
-const ACTION_BODY_LIMIT = 1024 * 1024;
+/** The same limit as Next's (serverActions.bodySizeLimit). */
+const ACTION_BODY_LIMIT = ACTION_BODY_LIMIT_BYTES;
 const malformed: Refusal = { status: 400, message: "Malformed action request." };
 
 function isActionRequest(req: IncomingMessage) {

@@ -5,12 +5,29 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { requireAdmin } from "@/lib/auth/session";
-import { courseFormSchema, courseFormValues, createCourse, updateCourse } from "@/lib/catalog/admin";
+import { courseFormSchema, courseFormValues, createCourse, setCourseImages, updateCourse, type CourseImages } from "@/lib/catalog/admin";
+import { storeImage } from "@/lib/images";
 import { formFields, invalid, malformed, type FormState } from "@/lib/forms";
 import { addSection, lessonFormSchema, move, removeFromOutline, saveLesson, sectionFormSchema } from "@/lib/learning/editor";
 
 /** Course titles and prices show all over the store (catalog, course pages, carts, learning pages). */
 const revalidateStore = () => revalidatePath("/", "layout");
+
+/**
+ * The cover and instructor photo chosen in the form (file inputs left empty change nothing): each checked, resized
+ * and stored first, so a bad file refuses the save with a message on its field.
+ */
+async function uploadedImages(formData: FormData): Promise<{ ok: true; ids: CourseImages } | { ok: false; state: FormState }> {
+  const ids: CourseImages = {};
+  for (const [field, use, key] of [["cover", "cover", "coverImageId"], ["instructorPhoto", "portrait", "instructorImageId"]] as const) {
+    const file = formData.get(field);
+    if (!(file instanceof File) || file.size === 0) continue;
+    const stored = await storeImage(getDb(), new Uint8Array(await file.arrayBuffer()), use);
+    if (!stored.ok) return { ok: false, state: { ok: false, message: "Please correct the highlighted fields.", fieldErrors: { [field]: [stored.message] }, values: formFields(formData) } };
+    ids[key] = stored.id;
+  }
+  return { ok: true, ids };
+}
 
 export async function createCourseAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const admin = await requireAdmin();
@@ -18,8 +35,11 @@ export async function createCourseAction(_prev: FormState, formData: FormData): 
   const fields = formFields(formData);
   const parsed = courseFormSchema.safeParse(fields);
   if (!parsed.success) return invalid(parsed.error, fields);
+  const uploads = await uploadedImages(formData);
+  if (!uploads.ok) return uploads.state;
   const result = await createCourse(getDb(), admin.id, parsed.data);
   if (!result.ok) return { ...result, values: fields };
+  await setCourseImages(getDb(), admin.id, result.course.id, uploads.ids);
   revalidateStore();
   redirect(`/admin/courses/${result.course.id}?created=1`);
 }
@@ -31,10 +51,14 @@ export async function updateCourseAction(_prev: FormState, formData: FormData): 
   if (!id.success) return malformed;
   const parsed = courseFormSchema.safeParse(fields);
   if (!parsed.success) return invalid(parsed.error, fields);
+  const uploads = await uploadedImages(formData);
+  if (!uploads.ok) return uploads.state;
   const result = await updateCourse(getDb(), admin.id, id.data, parsed.data);
   if (!result.ok) return { ...result, values: fields };
-  if (result.changed) revalidateStore();
-  return { ok: true, message: result.changed ? "Changes saved." : "Nothing to save: no field was changed.", values: courseFormValues(result.course) };
+  const imagesChanged = await setCourseImages(getDb(), admin.id, id.data, uploads.ids);
+  const changed = result.changed || imagesChanged;
+  if (changed) revalidateStore();
+  return { ok: true, message: changed ? "Changes saved." : "Nothing to save: no field was changed.", values: courseFormValues(result.course) };
 }
 
 // ---------------------------------------------------------------------------------------------

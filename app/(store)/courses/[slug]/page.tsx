@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Image from "next/image";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
@@ -79,6 +80,9 @@ export default async function CoursePage({ params }: Props) {
     <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
       <script type="application/ld+json" nonce={nonce} dangerouslySetInnerHTML={{ __html: courseJsonLd(course, await storeOrigin()) }} />
       <article>
+        {course.coverImageId && (
+          <Image src={`/images/${course.coverImageId}`} alt={`Cover of ${course.title}`} width={960} height={540} unoptimized priority className="mb-6 aspect-video w-full rounded-xl object-cover" />
+        )}
         <div className="flex flex-wrap gap-2">
           {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">Paid course</Badge>}
           {course.auditable && !free && <Badge tone="blue">Audit available</Badge>}
@@ -87,13 +91,20 @@ export default async function CoursePage({ params }: Props) {
         {course.subtitle && <p className="mt-2 text-xl text-slate-700">{course.subtitle}</p>}
         <p className="mt-3 text-lg text-slate-600">{course.summary}</p>
         <dl className="mt-6 flex flex-wrap gap-x-8 gap-y-2 text-sm">
-          {[
+          {(
+            [
             ["Level", course.level.charAt(0).toUpperCase() + course.level.slice(1)],
             ["Language", course.language],
             ["Length", outline.lessons.length ? `${outline.lessons.length} lessons · ${outline.totalMinutes} min` : "—"],
-            ["Instructor", course.instructorName || "—"],
+            ["Instructor", course.instructorName ? (
+              <span key="instructor" className="flex items-center gap-2">
+                {course.instructorImageId && <Image src={`/images/${course.instructorImageId}`} alt={`Photo of ${course.instructorName}`} width={32} height={32} unoptimized className="size-8 rounded-full object-cover" />}
+                {course.instructorName}
+              </span>
+            ) : "—"],
             ["Last updated", new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(course.updatedAt)],
-          ].map(([term, value]) => (
+            ] as [string, React.ReactNode][]
+          ).map(([term, value]) => (
             <div key={term}>
               <dt className="text-slate-600">{term}</dt>
               <dd className="font-medium text-slate-900">{value}</dd>
