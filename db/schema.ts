@@ -187,6 +187,9 @@ export const courses = pgTable(
     language: text("language").notNull().default("English"),
     topic: text("topic").notNull().default("General"),
     instructorName: text("instructor_name").notNull().default(""),
+    instructorBio: text("instructor_bio").notNull().default(""),
+    /** "What you will learn": one outcome per line. */
+    outcomes: text("outcomes").notNull().default(""),
     coverImageId: uuid("cover_image_id").references(() => images.id, { onDelete: "set null" }),
     instructorImageId: uuid("instructor_image_id").references(() => images.id, { onDelete: "set null" }),
     /**

@@ -23,6 +23,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "beginner",
     topic: "Payments",
     instructorName: "Amara Okafor",
+    instructorBio: "Amara built payment systems for marketplaces in Lagos and Berlin, and now teaches teams to treat money as data that must add up.",
+    outcomes: ["Follow one payment from click to bank account", "Tell authorising from capturing", "Explain refunds and chargebacks"].join("\n"),
     summary: "How money moves when someone clicks “Pay”: buyers, merchants, processors and the web in between.",
     body: paragraphs(
       "Every online payment is a conversation between at least four parties: the buyer, the merchant, the payment provider and the banks behind them. This course follows one purchase from the first click to the money arriving in the merchant's account.",
@@ -41,6 +43,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "intermediate",
     topic: "Backend engineering",
     instructorName: "Jonas Weber",
+    instructorBio: "Jonas designs backend services that survive retries and outages; he has spent ten years on APIs people can call twice safely.",
+    outcomes: ["Use idempotency keys correctly", "Turn duplicate requests into no-ops", "Test concurrency for real"].join("\n"),
     summary: "Retries, double clicks and duplicate webhooks: build endpoints that do the right thing exactly once.",
     body: paragraphs(
       "Networks fail in the middle of requests. Clients retry. Users double-click. Providers deliver the same notification twice. An idempotent API makes all of this harmless.",
@@ -59,6 +63,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "intermediate",
     topic: "Databases",
     instructorName: "Mei Tanaka",
+    instructorBio: "Mei is a database engineer who likes turning slow queries into fast ones and mysterious locks into understood ones.",
+    outcomes: ["Choose the right transaction isolation", "Read a query plan", "Design indexes that match your queries"].join("\n"),
     summary: "Transactions, constraints, locks and indexes — the database features that keep your data honest.",
     body: paragraphs(
       "Most data bugs are concurrency bugs. This course shows how PostgreSQL's transactions, row locks, advisory locks and constraints let you make illegal states unrepresentable.",
@@ -76,6 +82,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "beginner",
     topic: "Design",
     instructorName: "Lucía Fernández",
+    instructorBio: "Lucía is an accessibility specialist who tests checkouts with screen readers, keyboards and phones every week.",
+    outcomes: ["Build forms everyone can finish", "Announce errors to screen readers", "Make payment buttons keyboard-friendly"].join("\n"),
     summary: "Forms, errors and payment buttons that everyone can use, with a keyboard, a screen reader or a phone.",
     body: paragraphs(
       "A checkout that some customers cannot complete is a checkout that loses money. We build an accessible payment flow step by step: labels, error messages that point at the field, focus management and clear loading states.",
@@ -93,6 +101,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "intermediate",
     topic: "Backend engineering",
     instructorName: "Jonas Weber",
+    instructorBio: "Jonas designs backend services that survive retries and outages; he has spent ten years on APIs people can call twice safely.",
+    outcomes: ["Store money as integer minor units", "Handle currencies without decimals", "Round exactly once, in one place"].join("\n"),
     summary: "Minor units, currency exponents and rounding rules — why 0.1 + 0.2 must never reach a payment.",
     body: paragraphs(
       "Floating point numbers cannot represent most decimal amounts exactly. This course shows how to model money as integer minor units with an explicit currency, and how to format and parse amounts for currencies with zero, two or three decimals.",
@@ -110,6 +120,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "advanced",
     topic: "Payments",
     instructorName: "Amara Okafor",
+    instructorBio: "Amara built payment systems for marketplaces in Lagos and Berlin, and now teaches teams to treat money as data that must add up.",
+    outcomes: ["Verify every webhook signature", "Store first, process later", "Reconcile what never arrived"].join("\n"),
     summary: "Verify signatures, store first, process later, and reconcile what never arrived.",
     body: paragraphs(
       "Webhooks arrive late, twice, out of order or not at all. This course builds a webhook receiver that verifies every signature, records every payload before acting on it and reconciles with the provider when something is missing.",
@@ -127,6 +139,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "beginner",
     topic: "Developer tools",
     instructorName: "Sam Rivera",
+    instructorBio: "Sam has taught version control to hundreds of newcomers and still remembers their own first merge conflict.",
+    outcomes: ["Commit, branch and merge with confidence", "Undo mistakes safely", "Read a history to find a change"].join("\n"),
     summary: "Commit, branch, merge and undo — version control for people who want to stop being afraid of it.",
     body: paragraphs(
       "Git keeps every version of your work. This short course teaches the handful of commands you need every day and the mental model that makes the rest make sense.",
@@ -144,6 +158,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     level: "advanced",
     topic: "Payments",
     instructorName: "Amara Okafor",
+    instructorBio: "Amara built payment systems for marketplaces in Lagos and Berlin, and now teaches teams to treat money as data that must add up.",
+    outcomes: ["Match ledgers to provider reports", "Find the missing cent", "Automate the daily reconciliation"].join("\n"),
     summary: "Matching ledgers, settlement reports and provider events. Not yet published.",
     body: "Coming soon.",
     priceMinor: 9900,

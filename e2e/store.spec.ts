@@ -19,6 +19,9 @@ test.describe("storefront foundation", () => {
     const data = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as Record<string, unknown>;
     expect(data).toMatchObject({ "@type": "Course", name: "Designing Idempotent APIs", offers: { price: "49.00", priceCurrency: "USD" }, instructor: { name: "Jonas Weber" } });
     await expect(page.locator('meta[property="og:title"]')).toHaveAttribute("content", "Designing Idempotent APIs");
+    await expect(page.getByRole("region", { name: "What you will learn" })).toContainText("Use idempotency keys correctly");
+    await expect(page.getByRole("region", { name: "Your instructor: Jonas Weber" }).getByRole("img", { name: "Photo of Jonas Weber" })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Syllabus" })).toContainText("Wrap-up");
     await expectAccessible(page);
     await page.getByRole("link", { name: "Sign in to buy" }).click();
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcourses%2Fidempotent-apis/);

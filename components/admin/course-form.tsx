@@ -128,6 +128,8 @@ export function CourseForm({
           <Field label="Language" name="language" required maxLength={COURSE_LIMITS.language} defaultValue={values.language ?? "English"} errors={errors.language} />
           <Field label="Instructor" name="instructorName" maxLength={COURSE_LIMITS.instructorName} defaultValue={values.instructorName} hint="Optional; searched like the title." errors={errors.instructorName} />
         </div>
+        <TextAreaField label="Instructor bio" name="instructorBio" rows={3} maxLength={COURSE_LIMITS.instructorBio} defaultValue={values.instructorBio} hint="Optional: two or three sentences on the course page." errors={errors.instructorBio} />
+        <TextAreaField label="What you will learn" name="outcomes" rows={4} maxLength={COURSE_LIMITS.outcomes} defaultValue={values.outcomes} hint="One outcome per line; shown as a checklist on the course page." errors={errors.outcomes} />
       </fieldset>
 
       <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-6">

@@ -77,6 +77,8 @@ export const courseFormSchema = z
     topic: requiredText("a topic", COURSE_LIMITS.topic),
     language: requiredText("the language it is taught in", COURSE_LIMITS.language),
     instructorName: z.string().trim().max(COURSE_LIMITS.instructorName, { error: `Use at most ${COURSE_LIMITS.instructorName} characters.` }).default(""),
+    instructorBio: z.string().trim().max(COURSE_LIMITS.instructorBio, { error: `Use at most ${COURSE_LIMITS.instructorBio} characters.` }).default(""),
+    outcomes: z.string().trim().max(COURSE_LIMITS.outcomes, { error: `Use at most ${COURSE_LIMITS.outcomes} characters.` }).default(""),
     free: checkbox,
     // A disabled field is not submitted: the form disables the price of a free course.
     price: z.string().trim().max(24, { error: "That amount is too long." }).optional(),
@@ -99,14 +101,16 @@ export const courseFormSchema = z
     },
     { when: fieldsValid("free", "price", "currency") },
   )
-  .transform(({ title, slug, subtitle, summary, body, level, topic, language, instructorName, free, price, currency, auditable, published }, ctx) => {
+  .transform(({ title, slug, subtitle, summary, body, level, topic, language, instructorName, instructorBio, outcomes, free, price, currency, auditable, published }, ctx) => {
     const finalSlug = slug || slugify(title);
     if (!finalSlug) {
       ctx.addIssue({ code: "custom", path: ["slug"], message: "Enter a slug: the title has no letters or digits to make one from." });
       return z.NEVER;
     }
     const priceMinor = free || !price ? 0 : parseDecimal(price, currency).minor;
-    return { title, slug: finalSlug, subtitle, summary, body, level, topic, language, instructorName, priceMinor, currency, auditable, published };
+    // One outcome per line, blank lines dropped.
+    const outcomeLines = outcomes.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join("\n");
+    return { title, slug: finalSlug, subtitle, summary, body, level, topic, language, instructorName, instructorBio, outcomes: outcomeLines, priceMinor, currency, auditable, published };
   });
 
 export type CourseInput = z.output<typeof courseFormSchema>;
@@ -124,6 +128,8 @@ export function courseFormValues(course: Course): Record<string, string> {
     topic: course.topic,
     language: course.language,
     instructorName: course.instructorName,
+    instructorBio: course.instructorBio,
+    outcomes: course.outcomes,
     // Shown as the current pictures (the file fields themselves start empty).
     ...(course.coverImageId && { coverImageId: course.coverImageId }),
     ...(course.instructorImageId && { instructorImageId: course.instructorImageId }),

@@ -3,7 +3,7 @@
  * suggests) and the server's validation (lib/catalog/admin.ts), so both always agree.
  */
 
-export const COURSE_LIMITS = { title: 120, slug: 80, subtitle: 160, summary: 300, body: 20_000, topic: 60, language: 40, instructorName: 100 } as const;
+export const COURSE_LIMITS = { title: 120, slug: 80, subtitle: 160, summary: 300, body: 20_000, topic: 60, language: 40, instructorName: 100, instructorBio: 600, outcomes: 2000 } as const;
 
 /** How hard a course is; the same values as the `course_level` enum. */
 export const COURSE_LEVELS = ["beginner", "intermediate", "advanced"] as const;

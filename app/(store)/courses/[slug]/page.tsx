@@ -111,12 +111,40 @@ export default async function CoursePage({ params }: Props) {
             </div>
           ))}
         </dl>
+        {course.outcomes && (
+          <section aria-labelledby="outcomes-heading" className="mt-8 rounded-xl border border-slate-200 bg-white p-5">
+            <h2 id="outcomes-heading" className="text-lg font-semibold text-slate-900">
+              What you will learn
+            </h2>
+            <ul className="mt-3 grid gap-2 text-slate-700 sm:grid-cols-2">
+              {course.outcomes.split("\n").map((outcome) => (
+                <li key={outcome} className="flex gap-2">
+                  <span aria-hidden="true" className="text-emerald-700">✓</span>
+                  {outcome}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         <h2 className="mt-8 text-lg font-semibold text-slate-900">About this course</h2>
         <div className="mt-2 space-y-3 leading-relaxed text-slate-700">
           {course.body.split("\n\n").map((paragraph, i) => (
             <p key={i}>{paragraph}</p>
           ))}
         </div>
+        {course.instructorName && course.instructorBio && (
+          <section aria-labelledby="instructor-heading" className="mt-8 flex gap-4">
+            {course.instructorImageId && (
+              <Image src={`/images/${course.instructorImageId}`} alt={`Photo of ${course.instructorName}`} width={64} height={64} unoptimized className="size-16 shrink-0 rounded-full object-cover" />
+            )}
+            <div>
+              <h2 id="instructor-heading" className="text-lg font-semibold text-slate-900">
+                Your instructor: {course.instructorName}
+              </h2>
+              <p className="mt-1 text-slate-700">{course.instructorBio}</p>
+            </div>
+          </section>
+        )}
         {outline.sections.length > 0 && (
           <section aria-labelledby="syllabus-heading" className="mt-8">
             <h2 id="syllabus-heading" className="text-lg font-semibold text-slate-900">
