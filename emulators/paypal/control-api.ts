@@ -96,6 +96,10 @@ export function registerControlApi(router: Router, emulator: Emulator): void {
     return ok({ ms: emulator.latencyMs });
   });
   router.add("GET", "/__emulator/faults", control, () => ok({ faults: emulator.faults.list() }));
+  router.add("DELETE", "/__emulator/faults", control, () => {
+    emulator.faults.reset();
+    return ok({ faults: [] });
+  });
   router.add("POST", "/__emulator/faults", control, (context) => {
     const body = bodyOf(context);
     const rule = emulator.faults.add({

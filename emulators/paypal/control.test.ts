@@ -27,6 +27,14 @@ describe("faults", () => {
     expect(retried.body.purchase_units[0].payments.captures).toHaveLength(1);
   });
 
+  it("clearing faults drops the unused ones and keeps every order", async () => {
+    const id = await approvedOrder(fixture);
+    await fixture.emulator.control.addFault({ path: "capture$", count: 5, kind: "http500", phase: "before" });
+    await fixture.emulator.control.clearFaults();
+    expect(await fixture.emulator.control.faults()).toEqual([]);
+    expect((await fixture.api.capture(id)).status).toBe(201);
+  });
+
   it("reset drops the connection (after performing the operation)", async () => {
     const id = await approvedOrder(fixture);
     await fixture.emulator.control.addFault({ path: `/v2/checkout/orders/${id}/capture`, count: 1, kind: "reset", phase: "after" });

@@ -94,7 +94,7 @@ export class EmulatorControl {
     this.ipn = new DeliveryChannelControl((method, path, body) => this.call(method, path, body), "/ipn");
   }
 
-  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}/__emulator${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -122,6 +122,11 @@ export class EmulatorControl {
   /** Fails the next `count` matching REST calls; with `phase: "after"` the operation happens first. */
   addFault(spec: FaultSpec): Promise<FaultRule> {
     return this.call("POST", "/faults", spec);
+  }
+
+  /** Drops every fault not yet used up; orders, payments and everything else stay. */
+  async clearFaults(): Promise<void> {
+    await this.call("DELETE", "/faults");
   }
 
   async faults(): Promise<FaultRule[]> {

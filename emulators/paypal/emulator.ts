@@ -1,6 +1,7 @@
 /**
  * The emulator's state and routes, wired together; `server.ts` puts HTTP in front of it.
  */
+import { setMaxListeners } from "node:events";
 import { CallLog } from "./call-log";
 import { CheckoutPage } from "./checkout-page";
 import { Clock } from "./clock";
@@ -42,6 +43,8 @@ export class Emulator {
     readonly config: EmulatorConfig,
     keys: SigningKeys,
   ) {
+    // Every delayed or held request listens to it: many at once is normal load, not a leak.
+    setMaxListeners(0, this.closing.signal);
     this.idempotency = new IdempotencyKeys(this.clock);
     this.tokens = new Tokens(config, this.clock);
     this.webhooks = new Webhooks(config, this.clock, keys);

@@ -37,13 +37,17 @@ export type AppProcess = {
   lines: string[];
   exited: Promise<number | null>;
   stop(): Promise<void>;
+  /** A signal to the server process itself (SIGKILL: a crash, nothing cleaned up). */
+  kill(signal: NodeJS.Signals): void;
 };
 
 /** Spawns server.ts and resolves once it says it is ready — or rejects with its output when it exits first. */
 export async function spawnApp(env: Record<string, string | undefined>, options: { waitForReady?: boolean } = {}): Promise<AppProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const childEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOSTNAME: "127.0.0.1" };
-  const child: ChildProcess = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["--conditions=react-server", "server.ts"], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the server in a child of its own, which a SIGKILL
+  // of the CLI would leave running.
+  const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "server.ts"], {
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -69,6 +73,9 @@ export async function spawnApp(env: Record<string, string | undefined>, options:
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
+    },
+    kill(signal) {
+      child.kill(signal);
     },
   };
   if (options.waitForReady === false) return app;

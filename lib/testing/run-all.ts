@@ -6,6 +6,7 @@
  *   2. Vitest `unit`: unit + integration tests (PGlite and PostgreSQL), emulator conformance
  *   3. next build (the production build the process and e2e suites run against)
  *   4. Vitest `process`: real production server processes (forged headers, boot checks, edge answers)
+ *   4b. resilience: two production servers killed, PostgreSQL restarted, PayPal faulty, 200 checkouts; money checked
  *   5. Playwright: the store in Chromium against the emulator
  *   6. Playwright: the emulator's browser SDK driven by the real @paypal/react-paypal-js
  */
@@ -71,9 +72,10 @@ step("Type check", bin("tsc"), ["--noEmit", "-p", "."]);
 vitest("unit");
 if (step("Production build", bin("next"), ["build"])) {
   vitest("process");
+  step("Resilience", bin("tsx"), ["--conditions=react-server", "resilience/run.ts"]);
   playwright("Playwright store", "playwright.config.ts");
 } else {
-  for (const name of ["Vitest process", "Playwright store"]) outcomes.push({ name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: "not run: the build failed" });
+  for (const name of ["Vitest process", "Resilience", "Playwright store"]) outcomes.push({ name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: "not run: the build failed" });
 }
 playwright("Playwright emulator SDK", "emulators/paypal/playwright.config.ts");
 
