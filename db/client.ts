@@ -65,7 +65,8 @@ function preparedStatements(sql: postgres.Sql): postgres.Sql {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, args?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { prepare: true, ...options });
+          // Last, over Drizzle's own options: it passes `prepare: false` for every query it did not .prepare().
+          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
       }
       if (property === "begin" || property === "savepoint") {
         return (...args: unknown[]) => {
