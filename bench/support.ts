@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Starts the PayPal emulator as a child process (so it does not share the measured event loop). */
-export function startEmulatorProcess(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "emulators/paypal/cli.ts")], {
+/** Starts an emulator as a child process (so it does not share the measured event loop), on a free port. */
+export function startEmulatorProcess(env: Record<string, string> = {}, service: "paypal" | "stripe" = "paypal"): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, `emulators/${service}/cli.ts`)], {
     cwd: root,
-    env: { ...process.env, PAYPAL_EMULATOR_PORT: "0", ...env },
+    env: { ...process.env, PAYPAL_EMULATOR_PORT: "0", STRIPE_EMULATOR_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {

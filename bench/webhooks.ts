@@ -1,7 +1,7 @@
 /**
  * `npm run bench:webhooks`: webhook throughput of the running app (production build, PostgreSQL).
  *
- * 1. A fresh PostgreSQL database, the emulator, and `next start` pointed at both.
+ * 1. A fresh PostgreSQL database, the emulator, and `npm start`'s server (server.ts) pointed at both.
  * 2. N real checkouts: our orders are created through the app's own service layer, then approved and
  *    captured at PayPal directly — so PayPal emits N genuinely signed PAYMENT.CAPTURE.COMPLETED events
  *    (signed for the app's webhook id), which a local collector keeps instead of the app receiving them.
@@ -10,10 +10,11 @@
  *    (a load balancer's job); each must complete its order exactly once.
  *
  * Prints a table and, as the last line, JSON: events_per_s, p50_ms, p99_ms, double_effects (must be 0).
- * Environment: BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32), BENCH_INSTANCES (default 1; more
+ * Environment: BENCH_CPU_PROF (a directory: each app instance writes a V8 CPU profile there when it stops),
+ * BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32), BENCH_INSTANCES (default 1; more
  * app instances show how it scales out — on a 2-core machine the sender, the app and PostgreSQL share the cores).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { Agent, request } from "node:http";
@@ -30,6 +31,7 @@ import { checkInvariants } from "@/lib/payments/invariants";
 import { PayPalClient } from "@/lib/paypal/client";
 import { payPalEnvironment } from "@/lib/paypal/environment";
 import { PayPalProvider } from "@/lib/paypal/provider";
+import { freePort, PRODUCTION_ENV, spawnApp, type AppProcess } from "@/lib/testing/app-process";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { createDatabase, dropDatabase } from "@/lib/testing/postgres-admin";
 
@@ -37,14 +39,13 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DUPLICATE_SHARE = 0.2;
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
-const APP_PORT = 3290;
-const ports = Array.from({ length: INSTANCES }, (_, i) => APP_PORT + i);
+let ports: number[] = [];
 const root = process.cwd();
 
 type Captured = { headers: Record<string, string>; body: Buffer; type: string };
 
 async function main() {
-  process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-encryption-key";
+  process.env.COURSEPAY_ENCRYPTION_KEY ??= PRODUCTION_ENV.COURSEPAY_ENCRYPTION_KEY;
   process.env.LOG_LEVEL ??= "warn";
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("no production build: running next build");
@@ -67,10 +68,11 @@ async function main() {
   const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/webhook`;
   const emulator = await startEmulator({ port: 0, webhookUrl: collectorUrl });
 
+  ports = await Promise.all(Array.from({ length: INSTANCES }, () => freePort()));
   const name = `coursepay_bench_webhooks_${process.pid}`;
   const url = await createDatabase(name);
   const handle = openPostgres(url, { max: 10 });
-  const apps: ReturnType<typeof spawn>[] = [];
+  const apps: AppProcess[] = [];
   try {
     await migrateDatabase(handle);
     const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator.url });
@@ -107,26 +109,24 @@ async function main() {
     if (events.length !== EVENTS) throw new Error(`expected ${EVENTS} events, collected ${events.length}`);
     console.log(`  ready in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
 
+    // `npm start`'s server (server.ts) over the production build, one process per instance.
     for (const port of ports) {
       apps.push(
-        spawn(path.join(root, "node_modules/.bin/next"), ["start", "--port", String(port)], {
-          env: {
-            ...process.env,
-            NODE_ENV: "production",
-            DATABASE_URL: url,
-            AUTH_SECRET: "bench-auth-secret-bench-auth-secret-000",
-            COURSEPAY_SEED_DEMO: "false",
-            RECONCILE_INTERVAL_SECONDS: "0",
-            PAYPAL_ENV: "local",
-            PAYPAL_EMULATOR_URL: emulator.url,
-            PAYPAL_WEBHOOK_ID: emulator.config.webhookId,
-            NEXT_TELEMETRY_DISABLED: "1",
-          },
-          stdio: ["ignore", "ignore", "inherit"],
-        }),
+        await spawnApp({
+          ...PRODUCTION_ENV,
+          // The token cache the bench's own PayPal client filled is readable by the app.
+          COURSEPAY_ENCRYPTION_KEY: process.env.COURSEPAY_ENCRYPTION_KEY,
+          DATABASE_URL: url,
+          PORT: String(port),
+          COURSEPAY_SEED_DEMO: "false",
+          RECONCILE_INTERVAL_SECONDS: "0",
+          PAYPAL_ENV: "local",
+          PAYPAL_EMULATOR_URL: emulator.url,
+          PAYPAL_WEBHOOK_ID: emulator.config.webhookId,
+          LOG_LEVEL: process.env.LOG_LEVEL,
+        }, { nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] }),
       );
     }
-    await Promise.all(ports.map(waitForApp));
 
     // The send list: every event once, plus duplicates, shuffled; half the duplicates right after their original.
     const duplicates = Math.round((EVENTS * DUPLICATE_SHARE) / (1 - DUPLICATE_SHARE));
@@ -188,8 +188,7 @@ async function main() {
     console.log(JSON.stringify(result));
     if (completed !== EVENTS || doubleEffects !== 0) process.exitCode = 1;
   } finally {
-    for (const app of apps) app.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all(apps.map((app) => app.stop()));
     await handle.close();
     await dropDatabase(name).catch(() => {});
     await emulator.close();
@@ -224,19 +223,6 @@ function send(event: Captured): Promise<number> {
 /** The PayPal transmission headers, as PayPal sent them. */
 function pick(headers: Record<string, string>) {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith("paypal-") || k === "correlation-id"));
-}
-
-async function waitForApp(port: number) {
-  for (let i = 0; i < 120; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/auth/providers`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the app did not start");
 }
 
 main().catch((error) => {

@@ -11,8 +11,8 @@ describe.runIf(testEngines().includes("postgres"))("postgres client", () => {
     // One transaction: one connection, whose session has the statements it prepared.
     const names = await t.db.transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
-      return tx.execute<{ name: string }>(sql`select name from pg_prepared_statements where statement like ${`%"users"."email" = $1%`}`);
+      return tx.execute(sql`select name from pg_prepared_statements where statement like ${`%"users"."email" = $1%`}`);
     });
-    expect([...names].length).toBeGreaterThan(0);
+    expect(names as unknown as { name: string }[]).not.toHaveLength(0);
   });
 });

@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import path from "node:path";
 import { openPostgres, type DbHandle } from "@/db/client";
 import { createDatabase, dropDatabase } from "./postgres-admin";
 
@@ -42,12 +41,12 @@ export type AppProcess = {
 };
 
 /** Spawns server.ts and resolves once it says it is ready — or rejects with its output when it exits first. */
-export async function spawnApp(env: Record<string, string | undefined>, options: { waitForReady?: boolean } = {}): Promise<AppProcess> {
+export async function spawnApp(env: Record<string, string | undefined>, options: { waitForReady?: boolean; nodeArgs?: string[] } = {}): Promise<AppProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const childEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOSTNAME: "127.0.0.1" };
   // Node itself with tsx's loader, not the tsx CLI: the CLI runs the server in a child of its own, which a SIGKILL
   // of the CLI would leave running.
-  const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--conditions=react-server", "--import", "tsx", "server.ts"], {
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
