@@ -193,7 +193,11 @@ async function main() {
   process.env.LOG_LEVEL ??= "warn";
   const url = databaseUrl(DATABASE);
   if (process.env.BENCH_REUSE === "1" && (await seededAlready(url))) {
-    console.log(`reusing ${DATABASE} (${TRANSACTIONS.toLocaleString("en-US")} transactions)`);
+    console.log(`reusing ${DATABASE} (${TRANSACTIONS.toLocaleString("en-US")} transactions); applying newer migrations`);
+    const setup = openPostgres(url, { max: 2 });
+    await migrateDatabase(setup);
+    await setup.db.execute(sql`analyze`);
+    await setup.close();
   } else {
     await dropDatabase(DATABASE).catch(() => {});
     await createDatabase(DATABASE);

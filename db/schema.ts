@@ -472,6 +472,10 @@ export const orders = pgTable(
     index("orders_created_idx").on(t.createdAt, t.id),
     // The tab counts under a date range: only the tab's statuses in the range are visited.
     index("orders_status_created_idx").on(t.status, t.createdAt),
+    // The tab counts under a currency (and date) filter, read from the index alone: with a course filter as well the
+    // count hash-joins the course's order items against it instead of visiting every order of the year
+    // (EXPLAIN ANALYZE at a million orders: 62–111 ms → 27–34 ms; bench/admin.ts).
+    index("orders_currency_created_idx").on(t.currency, t.createdAt, t.status, t.id),
     index("orders_status_idx").on(t.status, t.updatedAt),
     check("orders_total_positive", sql`${t.totalMinor} > 0`),
     // Every order is a store buyer's or an LMS learner's, never both and never nobody's.

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_currency_created_idx" ON "orders" USING btree ("currency","created_at","status","id");
