@@ -10,6 +10,7 @@
  *    receipt, lesson — and the median run by performance is reported. Then every page, the author's included, gets
  *    an accessibility-only run at 390 px and one at desktop size.
  *
+ * Every Lighthouse report is kept in .data/bench/lighthouse/<page>-<n>.json.
  * Chromium is Debian's, launched by Playwright with a DevTools port that Lighthouse drives.
  * Last line JSON: min_performance, min_accessibility (over every run), and per page: performance, accessibility,
  * lcp_ms, tbt_ms, cls, accessibility_390, accessibility_desktop, failing accessibility audits if any.
@@ -18,7 +19,7 @@
 import "@/lib/testing/quiet-log";
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import type { Result } from "lighthouse";
@@ -39,6 +40,8 @@ const execFileAsync = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = process.env.BENCH_PAGES?.split(",");
 const root = process.cwd();
+const reportDir = path.join(root, ".data", "bench", "lighthouse");
+let reportCount = 0;
 const STUDENT = { email: "student@coursepay.test", password: "bench-student-password" };
 const ADMIN = { email: "admin@coursepay.test", password: "bench-admin-password" };
 const BOUGHT = "idempotent-apis";
@@ -75,6 +78,8 @@ async function main() {
     console.log("no production build: running next build");
     if (spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { stdio: "inherit" }).status !== 0) process.exit(1);
   }
+  rmSync(reportDir, { recursive: true, force: true });
+  mkdirSync(reportDir, { recursive: true });
   // The bench signs its own buyer in through the app's PayPal client, which shares the app's token cache.
   process.env.COURSEPAY_ENCRYPTION_KEY = PRODUCTION_ENV.COURSEPAY_ENCRYPTION_KEY;
 
@@ -142,6 +147,8 @@ async function main() {
       // which the page does not have.
       const { stdout } = await execFileAsync(path.join(root, "node_modules/.bin/lighthouse"), args, { maxBuffer: 256 * 1024 * 1024 });
       const lhr = JSON.parse(stdout) as Result;
+      // Kept for a look at what a score is made of (open in the Lighthouse viewer, or read bootup-time, long-tasks…).
+      writeFileSync(path.join(reportDir, `${page.name}-${++reportCount}.json`), stdout);
       if (lhr.runtimeError) throw new Error(`${page.path}: ${lhr.runtimeError.message}`);
       const finalUrl = new URL(lhr.finalDisplayedUrl);
       if (finalUrl.pathname !== new URL(page.path, app.url).pathname) throw new Error(`${page.path} ended at ${finalUrl.pathname} (signed out?)`);
