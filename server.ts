@@ -14,6 +14,9 @@ import { applyEdge } from "@/lib/http/edge";
 import { trustedProxyHops } from "@/lib/http/forwarded";
 
 const dev = process.argv.includes("--dev");
+// tsx turns source maps on for every stack trace the process captures; Next's production chunks ship without maps,
+// and the lookups cost CPU on every request that creates an Error (bench:webhooks' profile).
+if (!dev) process.setSourceMapsEnabled(false);
 loadEnvConfig(process.cwd(), dev);
 
 async function main() {
