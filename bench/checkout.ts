@@ -190,6 +190,21 @@ async function main(): Promise<void> {
       return buyer;
     };
 
+    /** "ours": the store's checkout for the next seeded buyer; the buyer's approval (`approve`) is not timed. */
+    const oursCheckout = async (deps: Parameters<typeof startCheckout>[0], approve: (providerOrderId: string) => Promise<void>, options?: Parameters<typeof startCheckout>[3]): Promise<Timing> => {
+      const buyer = takeBuyer();
+      const t0 = performance.now();
+      const started = await startCheckout(deps, buyer.userId, { kind: "course", courseId: buyer.courseId }, options);
+      const t1 = performance.now();
+      if (!started.ok) throw new Error(`startCheckout: ${started.message}`);
+      await approve(started.providerOrderId);
+      const t2 = performance.now();
+      const captured = await captureCheckout(deps, buyer.userId, started.providerOrderId);
+      const t3 = performance.now();
+      if (!captured.ok || captured.status !== "completed") throw new Error(`captureCheckout: ${JSON.stringify(captured)}`);
+      return { create: t1 - t0, capture: t3 - t2 };
+    };
+
     /** A provider's two sides and the buyer's approval step (the part of a checkout that is not the store's). */
     type Scenario = { ours: () => Promise<Timing>; bare: () => Promise<Timing>; approvalCpuMs: () => Promise<number> };
 
@@ -233,19 +248,7 @@ async function main(): Promise<void> {
       };
 
       return {
-        async ours() {
-          const buyer = takeBuyer();
-          const t0 = performance.now();
-          const started = await startCheckout(deps, buyer.userId, { kind: "course", courseId: buyer.courseId });
-          const t1 = performance.now();
-          if (!started.ok) throw new Error(`startCheckout: ${started.message}`);
-          await approve(started.providerOrderId);
-          const t2 = performance.now();
-          const captured = await captureCheckout(deps, buyer.userId, started.providerOrderId);
-          const t3 = performance.now();
-          if (!captured.ok || captured.status !== "completed") throw new Error(`captureCheckout: ${JSON.stringify(captured)}`);
-          return { create: t1 - t0, capture: t3 - t2 };
-        },
+        ours: () => oursCheckout(deps, approve),
         async bare() {
           const t0 = performance.now();
           const { orderId, providerOrderId } = await bareCreate();
@@ -291,19 +294,7 @@ async function main(): Promise<void> {
       };
 
       return {
-        async ours() {
-          const buyer = takeBuyer();
-          const t0 = performance.now();
-          const started = await startCheckout(deps, buyer.userId, { kind: "course", courseId: buyer.courseId }, { returnUrls });
-          const t1 = performance.now();
-          if (!started.ok) throw new Error(`startCheckout: ${started.message}`);
-          await pay(started.providerOrderId);
-          const t2 = performance.now();
-          const captured = await captureCheckout(deps, buyer.userId, started.providerOrderId);
-          const t3 = performance.now();
-          if (!captured.ok || captured.status !== "completed") throw new Error(`captureCheckout: ${JSON.stringify(captured)}`);
-          return { create: t1 - t0, capture: t3 - t2 };
-        },
+        ours: () => oursCheckout(deps, pay, { returnUrls }),
         async bare() {
           const t0 = performance.now();
           const sessionId = await bareCreate();

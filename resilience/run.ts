@@ -42,6 +42,7 @@ import { freePort, PRODUCTION_ENV, spawnApp, type AppProcess } from "@/lib/testi
 import { makeCourse } from "@/lib/testing/fixtures";
 import { signInOverHttp } from "@/lib/testing/http-session";
 import { startPgCluster } from "@/lib/testing/pg-cluster";
+import { seededRandom } from "@/lib/testing/random";
 import { actionId, ActionHttpError, callAction } from "@/lib/testing/server-actions";
 
 const SEED = Number(process.env.RESILIENCE_SEED ?? randomInt(1, 2 ** 31));
@@ -52,18 +53,7 @@ const ATTEMPTS = 10;
 const PASSWORD = "resilience-password-1";
 const root = process.cwd();
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(SEED);
+const random = seededRandom(SEED);
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

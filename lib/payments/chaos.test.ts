@@ -22,6 +22,7 @@ import { useStripe } from "@/lib/testing/stripe";
 import { toPayPalValue, toStripe, money } from "@/lib/money";
 import { captureCheckout, startCheckout } from "./checkout";
 import { checkInvariants } from "./invariants";
+import { seededRandom as random } from "@/lib/testing/random";
 import { reconcileOnce } from "./reconcile";
 import { requestRefund } from "./refunds";
 
@@ -31,17 +32,6 @@ const STRIPE_SHARE = 0.3;
 const CONCURRENCY = 8;
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 
-/** mulberry32: small, seedable, good enough to pick scenarios. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type AfterPayment = "keep" | "full-refund" | "partial-refund" | "unmatched-refund" | "chargeback" | "admin-refund";
 type Plan = {
