@@ -15,6 +15,7 @@
  * - Afterwards one reconciliation pass, then: invariants, double captures (per buyer and course, at PayPal), access
  *   equal to what PayPal says was paid, and requests that never got an answer.
  *
+ * One checkout in ten is paid in two tabs at once (both orders approved at PayPal, both captured).
  * Last line JSON: checkouts, completed, kills, db_restarts, violations, double_captures, access_mismatches,
  * hung_requests, seed. Exit 0 only when all of those hold. RESILIENCE_SEED repeats a run; RESILIENCE_CHECKOUTS
  * (default 200) sets its size.
@@ -50,6 +51,9 @@ const CHECKOUTS = Number(process.env.RESILIENCE_CHECKOUTS ?? 200);
 const BUYERS = 10;
 const REQUEST_TIMEOUT_MS = 45_000;
 const ATTEMPTS = 10;
+const DEADLINE_MS = 10 * 60_000;
+/** The share of checkouts a buyer runs in two tabs at once (both approved at PayPal, both captured). */
+const TWO_TABS_SHARE = 0.1;
 const PASSWORD = "resilience-password-1";
 const root = process.cwd();
 
@@ -60,7 +64,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type CreateResponse = { ok: true; paypalOrderId: string } | { ok: false; message: string };
 type Outcome = "completed" | "processing" | "refused" | "gave_up";
 
-const counters = { kills: 0, killsAfterCapture: 0, dbRestarts: 0, hung: 0, transportErrors: 0, emulatorFaults: 0 };
+const counters = { twoTabs: 0, kills: 0, killsAfterCapture: 0, dbRestarts: 0, hung: 0, transportErrors: 0, emulatorFaults: 0 };
 
 /** One app instance: the process, and whether it is taking requests (false from its kill until it is ready again). */
 type Instance = { index: number; port: number; url: string; process: AppProcess | null; alive: boolean };
@@ -82,6 +86,11 @@ async function main() {
   };
   // Interrupted: the apps, the cluster and its data directory go too.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  // A run that hangs is a failure with a message, never a stuck CI job.
+  setTimeout(() => {
+    console.log(`FAILED: the run did not finish in ${DEADLINE_MS / 60_000} minutes`);
+    void cleanUp().finally(() => process.exit(1));
+  }, DEADLINE_MS).unref();
   try {
     const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
     await admin`create database coursepay`;
@@ -137,12 +146,29 @@ async function main() {
       RECONCILE_INTERVAL_SECONDS: "0",
       LOG_LEVEL: "warn",
     });
+    /** Exits nobody asked for: an instance must survive the database restart and PayPal's faults on its own. */
+    let unexpectedExits = 0;
     const boot = async (instance: Instance) => {
-      instance.process = await spawnApp(appEnv(instance));
+      const child = await spawnApp(appEnv(instance));
+      instance.process = child;
       instance.alive = true;
+      void child.exited.then(() => {
+        if (instance.process !== child) return; // killed or stopped by the driver
+        unexpectedExits++;
+        instance.alive = false;
+        console.log(`  instance ${instance.index} exited by itself:\n${child.lines.slice(-20).join("\n")}`);
+      });
     };
     await Promise.all(instances.map(boot));
-    cleanups.push(() => Promise.all(instances.map((instance) => instance.process?.stop())).then(() => undefined));
+    cleanups.push(() =>
+      Promise.all(
+        instances.map((instance) => {
+          const child = instance.process;
+          instance.process = null;
+          return child?.stop();
+        }),
+      ).then(() => undefined),
+    );
     const kill = async (instance: Instance, why: string) => {
       instance.alive = false;
       const running = instance.process!;
@@ -191,7 +217,8 @@ async function main() {
     let done = 0;
     let pendingWorstMomentKill = 0;
 
-    const checkout = async (buyer: (typeof buyers)[number], courseId: string): Promise<Outcome> => {
+    /** One tab's payment: create, approve at PayPal, capture. */
+    const payOnce = async (buyer: (typeof buyers)[number], courseId: string): Promise<Outcome> => {
       const created = await withRetries(() => send<CreateResponse>(buyer.cookie, createId, [{ kind: "course", courseId }]).promise);
       if (created === "gave_up") return "gave_up";
       if (!created.ok) return "refused";
@@ -207,15 +234,33 @@ async function main() {
         const capturePath = `/v2/checkout/orders/${created.paypalOrderId}/capture`;
         await emulator.control.addFault({ method: "POST", path: capturePath, count: 1, kind: "timeout", phase: "after", holdMs: 20_000 });
         first = send<CaptureResult>(buyer.cookie, captureId, args, victim).promise;
-        first.catch(() => undefined);
-        while ((await emulator.control.faults()).some((rule) => rule.path === capturePath)) await sleep(10);
-        counters.killsAfterCapture++;
-        await kill(victim, "PayPal has captured, the app has not committed");
+        let answered = false;
+        first.then(
+          () => (answered = true),
+          () => (answered = true),
+        );
+        // Until PayPal has captured (the fault is used up) — unless the app answered without calling PayPal (this
+        // buyer's other tab holds the claim): then this was not the moment, and a later checkout takes the kill.
+        while (!answered && (await emulator.control.faults()).some((rule) => rule.path === capturePath)) await sleep(10);
+        if (answered) {
+          pendingWorstMomentKill++;
+        } else {
+          counters.killsAfterCapture++;
+          await kill(victim, "PayPal has captured, the app has not committed");
+        }
       }
       const captured = await withRetries(async (n) => (n === 0 && first ? first : send<CaptureResult>(buyer.cookie, captureId, args).promise));
       if (captured === "gave_up") return "gave_up";
       if (!captured.ok) return "refused";
       return captured.status === "completed" ? "completed" : "processing";
+    };
+    /** Now and then a buyer pays for the same course in two tabs at once: PayPal must be paid once at most. */
+    const checkout = async (buyer: (typeof buyers)[number], courseId: string): Promise<Outcome> => {
+      if (random() >= TWO_TABS_SHARE) return payOnce(buyer, courseId);
+      counters.twoTabs++;
+      const tabs = await Promise.all([payOnce(buyer, courseId), payOnce(buyer, courseId)]);
+      const best: Outcome[] = ["completed", "processing", "refused", "gave_up"];
+      return best.find((outcome) => tabs.includes(outcome))!;
     };
 
     const buyersDone = Promise.all(
@@ -265,7 +310,7 @@ async function main() {
     await chaos;
     await emulator.control.clearFaults();
     await emulator.control.setLatency(0);
-    for (const instance of instances) while (!instance.alive) await sleep(100);
+    for (const instance of instances) while (!instance.alive && unexpectedExits === 0) await sleep(100);
     console.log(`  ${elapsed(started)} ${done} checkouts done: ${JSON.stringify(outcomes)}; ${counters.transportErrors} request(s) retried`);
 
     // --- afterwards: one reconciliation pass, then what must hold --------------------------------------------------
@@ -321,6 +366,7 @@ async function main() {
       refused: outcomes.refused,
       gave_up: outcomes.gave_up,
       paid_at_paypal: [...paid.values()].filter((n) => n > 0).length,
+      paid_twice_attempts: counters.twoTabs,
       kills: counters.kills,
       kills_after_capture: counters.killsAfterCapture,
       db_restarts: counters.dbRestarts,
@@ -331,6 +377,7 @@ async function main() {
       double_captures: doubleCaptures,
       access_mismatches: accessMismatches,
       hung_requests: counters.hung,
+      unexpected_exits: unexpectedExits,
       seed: SEED,
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -343,6 +390,9 @@ async function main() {
       summary.kills_after_capture < 1 && "no instance was killed between PayPal's capture and our commit",
       summary.kills < 3 && `only ${summary.kills} kill(s)`,
       summary.db_restarts !== 1 && "PostgreSQL was not restarted",
+      summary.unexpected_exits && `${summary.unexpected_exits} instance(s) exited by themselves`,
+      // Ten attempts over ≈ 14 s, with another instance up all along: a buyer who never got through is an outage.
+      summary.gave_up && `${summary.gave_up} checkout(s) never got an answer in ${ATTEMPTS} attempts`,
       // A run where almost nothing got through would prove nothing about money.
       summary.paid_at_paypal < CHECKOUTS / 2 && `only ${summary.paid_at_paypal} checkouts were paid`,
     ].filter(Boolean);
