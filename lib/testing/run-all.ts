@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
-type Outcome = { name: string; passed: number; failed: number; skipped: number; seconds: number; note?: string };
+type Outcome = { name: string; passed: number; failed: number; skipped: number; seconds: number; note?: string; failures?: string[] };
 
 const resultsDir = path.resolve(".data", "test-results");
 rmSync(resultsDir, { recursive: true, force: true });
@@ -43,7 +43,13 @@ function vitest(project: "unit" | "process") {
   const name = `Vitest ${project}`;
   const file = path.join(resultsDir, `vitest-${project}.json`);
   const { status, seconds } = run(name, bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
+  const report = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults: { name: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+  }>(file);
   if (!report) return outcomes.push({ name, passed: 0, failed: 1, skipped: 0, seconds, note: `crashed (exit ${status})` });
   const crashed = status !== 0 && report.numFailedTests === 0;
   outcomes.push({
@@ -53,6 +59,11 @@ function vitest(project: "unit" | "process") {
     skipped: report.numPendingTests + report.numTodoTests,
     seconds,
     note: crashed ? `exit ${status} without a failed test (a file failed to load?)` : undefined,
+    failures: report.testResults.flatMap((f) =>
+      f.assertionResults
+        .filter((a) => a.status === "failed")
+        .map((a) => `${path.relative(process.cwd(), f.name)} › ${a.fullName}: ${a.failureMessages[0]?.split("\n")[0] ?? ""}`),
+    ),
   });
 }
 
@@ -85,6 +96,8 @@ for (const o of outcomes) {
   console.log(
     `  ${o.failed ? "✘" : "✓"} ${o.name.padEnd(26)} ${String(o.passed).padStart(4)} passed ${String(o.failed).padStart(3)} failed ${String(o.skipped).padStart(3)} skipped  ${o.seconds.toFixed(0).padStart(4)} s${o.note ? `  (${o.note})` : ""}`,
   );
+  // Repeated here because a long run's log is often read from its end only.
+  for (const failure of o.failures ?? []) console.log(`      ✘ ${failure.slice(0, 400)}`);
 }
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed > 0 ? 1 : 0);
