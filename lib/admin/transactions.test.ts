@@ -4,6 +4,7 @@ import type { Queryable } from "@/db/client";
 import { adminAuditLog, orderItems, orders, type Course, type OrderStatus, type User } from "@/db/schema";
 import { addToCart } from "@/lib/cart";
 import { captureCheckout, startCheckout } from "@/lib/payments/checkout";
+import { checkInvariants } from "@/lib/payments/invariants";
 import { checkOrderNow } from "@/lib/payments/reconcile";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
@@ -26,7 +27,7 @@ import {
 async function insertOrder(db: Queryable, user: User, course: Course, fields: { status?: OrderStatus; createdAt?: Date; currency?: string } = {}) {
   const [order] = await db
     .insert(orders)
-    .values({ userId: user.id, currency: fields.currency ?? course.currency, totalMinor: course.priceMinor, provider: "paypal", status: fields.status ?? "completed", createdAt: fields.createdAt })
+    .values({ userId: user.id, currency: fields.currency ?? course.currency, totalMinor: course.priceMinor, provider: "paypal", status: fields.status ?? "completed", createdAt: fields.createdAt, courseIds: [course.id] })
     .returning();
   await db.insert(orderItems).values({ orderId: order!.id, courseId: course.id, title: course.title, unitPriceMinor: course.priceMinor, currency: fields.currency ?? course.currency });
   return order!;
@@ -124,6 +125,22 @@ for (const engine of testEngines()) {
       const back = await listTransactions(h.db, filter, { before: page.newer }, 3);
       expect(back.rows.map((r) => r.id)).toEqual(pages[1]);
       expect(back.older).not.toBeNull();
+    });
+
+    it("finds a checkout's order under each of its courses, from the course list written with its items", async () => {
+      const { user, orderId } = await paidOrder();
+      const [alpha, beta] = (await h.db.select({ courseId: orderItems.courseId }).from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(orderItems.title)).map((i) => i.courseId!);
+      const ids = async (course: string) => (await listTransactions(h.db, { tab: "finished", course, q: user.email })).rows.map((r) => r.id);
+      expect(await ids(alpha!)).toEqual([orderId]);
+      expect(await ids(beta!)).toEqual([orderId]);
+      expect(await ids((await makeCourse(h.db)).id)).toEqual([]);
+      // (Other tests' hand-written orders share this database: only this order's violations are looked at.)
+      const violationsOfOrder = async () => (await checkInvariants(h.db)).filter((v) => v.detail.order_id === orderId).map((v) => v.rule);
+      expect(await violationsOfOrder()).toEqual([]);
+
+      // A copy that no longer matches the items is reported, never trusted silently.
+      await h.db.update(orders).set({ courseIds: [alpha!] }).where(eq(orders.id, orderId));
+      expect(await violationsOfOrder()).toEqual(["order's course list differs from its items"]);
     });
 
     it("filters by status, currency, course and UTC date range, and reports a bad filter instead of failing", async () => {

@@ -133,11 +133,19 @@ async function filterConditions(db: Queryable, filter: TransactionFilter): Promi
   if (filter.currency) conditions.push(eq(orders.currency, filter.currency));
   if (filter.provider) conditions.push(eq(orders.provider, filter.provider));
   if (filter.course) {
-    conditions.push(sql`exists (select 1 from ${orderItems} where ${orderItems.orderId} = ${orders.id} and ${orderItems.courseId} = ${filter.course})`);
+    conditions.push(sql`${orders.courseIds} @> array[${filter.course}::uuid]`);
   }
   if (filter.from) conditions.push(gte(orders.createdAt, new Date(`${filter.from}T00:00:00Z`)));
   if (filter.to) conditions.push(lt(orders.createdAt, new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000)));
   return conditions;
+}
+
+/** `query` under planner settings of its own: set_config(…, true) lasts this transaction only, all in one statement. */
+function withPlanner<T>(db: Queryable, settings: Record<string, string>, query: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select ${sql.join(Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`);
+    return query(tx);
+  });
 }
 
 const statusCondition = (filter: TransactionFilter) =>
@@ -198,15 +206,20 @@ export async function listTransactions(db: Queryable, filter: TransactionFilter,
     const key = sql`(${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`;
     conditions.push(backwards ? sql`(${orders.createdAt}, ${orders.id}) > ${key}` : sql`(${orders.createdAt}, ${orders.id}) < ${key}`);
   }
-  const fetched = await db
-    .select(listColumns)
-    .from(orders)
-    .leftJoin(users, eq(users.id, orders.userId))
-    .leftJoin(gatewayHandoffs, eq(gatewayHandoffs.id, orders.gatewayHandoffId))
-    .leftJoin(payments, eq(payments.orderId, orders.id))
-    .where(and(...conditions))
-    .orderBy(...(backwards ? [orders.createdAt, orders.id] : [desc(orders.createdAt), desc(orders.id)]))
-    .limit(pageSize + 1);
+  // A plan for these values: a prepared statement's generic plan cannot see them, and at a million orders it
+  // estimated 4 rows for "EUR + course + last year", so it fetched and sorted all 13,000 (≈ 720 ms) instead of
+  // reading orders_currency_created_idx backwards until the page is full (≈ 6 ms; bench/admin.ts).
+  const fetched = await withPlanner(db, { plan_cache_mode: "force_custom_plan" }, (tx) =>
+    tx
+      .select(listColumns)
+      .from(orders)
+      .leftJoin(users, eq(users.id, orders.userId))
+      .leftJoin(gatewayHandoffs, eq(gatewayHandoffs.id, orders.gatewayHandoffId))
+      .leftJoin(payments, eq(payments.orderId, orders.id))
+      .where(and(...conditions))
+      .orderBy(...(backwards ? [orders.createdAt, orders.id] : [desc(orders.createdAt), desc(orders.id)]))
+      .limit(pageSize + 1),
+  );
 
   const more = fetched.length > pageSize;
   const page = fetched.slice(0, pageSize);
@@ -260,15 +273,13 @@ export async function countTransactions(db: Queryable, filter: TransactionFilter
       .where(and(inArray(orders.status, statuses), ...shared))
       .limit(COUNT_CAP + 1)
       .as("capped");
-    // Planner settings for this count only. A count that stops at COUNT_CAP looks cheap as a sequential scan, but
-    // orders cluster by date on disk, so under a date filter that scan can read most of the table before it finds
-    // them (40–60 ms at a million orders, depending on where the scan starts); through the indexes it is ≈ 20 ms.
-    // Parallel workers cost more to start than they save on so small a count (bench/admin.ts).
-    const [row] = await db.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-      return tx.select({ n: sql<number>`count(*)::int` }).from(capped);
-    });
+    // A count that stops at COUNT_CAP looks cheap as a sequential scan, but orders cluster by date on disk, so under
+    // a date filter that scan can read most of the table before it finds them (40–60 ms at a million orders,
+    // depending on where the scan starts); through the indexes it is ≈ 20 ms. Parallel workers cost more to start
+    // than they save on so small a count, and a generic plan misjudges filters as the list's does (bench/admin.ts).
+    const [row] = await withPlanner(db, { enable_seqscan: "off", max_parallel_workers_per_gather: "0", plan_cache_mode: "force_custom_plan" }, (tx) =>
+      tx.select({ n: sql<number>`count(*)::int` }).from(capped),
+    );
     const n = row?.n ?? 0;
     return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
   };

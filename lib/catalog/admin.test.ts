@@ -140,7 +140,7 @@ for (const engine of testEngines()) {
 
     it("does not touch the price snapshots of existing orders", async () => {
       const [actor, buyer, course] = await Promise.all([admin(), makeUser(t.db), makeCourse(t.db, { priceMinor: 4900 })]);
-      const [order] = await t.db.insert(orders).values({ userId: buyer.id, currency: "USD", totalMinor: 4900, provider: "paypal", status: "completed" }).returning();
+      const [order] = await t.db.insert(orders).values({ userId: buyer.id, currency: "USD", totalMinor: 4900, provider: "paypal", status: "completed", courseIds: [course.id] }).returning();
       await t.db.insert(orderItems).values({ orderId: order!.id, courseId: course.id, title: course.title, unitPriceMinor: 4900, currency: "USD" });
       const result = await updateCourse(t.db, actor.id, course.id, courseFormSchema.parse({ ...courseFormValues(course), title: "Renamed", price: "99" }));
       expect(result).toMatchObject({ ok: true, course: { priceMinor: 9900 } });
@@ -233,7 +233,7 @@ for (const engine of testEngines()) {
         { userId: other.id, courseId: draft.id, mode: "audit", source: "audit", status: "revoked" },
       ]);
       for (const status of ["completed", "failed"] as const) {
-        const [order] = await t.db.insert(orders).values({ userId: buyer.id, currency: "USD", totalMinor: 4900, provider: "paypal", status }).returning();
+        const [order] = await t.db.insert(orders).values({ userId: buyer.id, currency: "USD", totalMinor: 4900, provider: "paypal", status, courseIds: [draft.id] }).returning();
         await t.db.insert(orderItems).values({ orderId: order!.id, courseId: draft.id, title: draft.title, unitPriceMinor: 4900, currency: "USD" });
       }
       const rows = await listCoursesForAdmin(t.db);

@@ -132,9 +132,11 @@ export async function insertOrder(
   );
   const userId = "userId" in owner ? owner.userId : null;
   const handoffId = "gatewayHandoffId" in owner ? owner.gatewayHandoffId : null;
+  const courseIds = items.flatMap((i) => (i.courseId ? [i.courseId] : []));
   const newOrder = db.$with("new_order", { id: sql<string>`id`.as("id") }).as(sql`
-    insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider)
-    values (${userId}::uuid, ${handoffId}::uuid, 'created', ${total.currency}, ${total.minor}, ${providerName})
+    insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider, course_ids)
+    values (${userId}::uuid, ${handoffId}::uuid, 'created', ${total.currency}, ${total.minor}, ${providerName},
+            array[${sql.join(courseIds.map((id) => sql`${id}::uuid`), sql`, `)}]::uuid[])
     returning id`);
   const newItems = db.$with("new_items", { orderId: sql<string>`order_id`.as("order_id") }).as(sql`
     insert into ${orderItems} (order_id, course_id, external_ref, title, unit_price_minor, currency)

@@ -20,7 +20,7 @@ for (const engine of testEngines()) {
       const courses = await Promise.all([makeCourse(t.db, { priceMinor: 4900, auditable: true }), makeCourse(t.db, { priceMinor: 2900 })]);
       for (const c of courses) await addToCart(t.db, user.id, c.id);
       const providerOrderId = `TESTORDER${String(++seq).padStart(8, "0")}`;
-      const [order] = await t.db.insert(orders).values({ userId: user.id, status, currency: "USD", totalMinor: 7800, provider: "paypal", providerOrderId }).returning();
+      const [order] = await t.db.insert(orders).values({ userId: user.id, status, currency: "USD", totalMinor: 7800, provider: "paypal", providerOrderId, courseIds: courses.map((c) => c.id) }).returning();
       await t.db.insert(orderItems).values(courses.map((c) => ({ orderId: order!.id, courseId: c.id, title: c.title, unitPriceMinor: c.priceMinor, currency: "USD" })));
       return { user, courses, order: order!, providerOrderId };
     }

@@ -42,6 +42,16 @@ const RULES: { rule: string; query: ReturnType<typeof sql> }[] = [
                         and e.status = 'active' and e.mode = 'full')`,
   },
   {
+    // orders.course_ids is a copy of the items' courses kept for the admin's course filter (db/schema.ts).
+    rule: "order's course list differs from its items",
+    query: sql`
+      select o.id as order_id, o.course_ids, i.course_ids as item_course_ids
+      from orders o
+      cross join lateral (select coalesce(array_agg(oi.course_id order by oi.course_id), '{}') as course_ids
+                          from order_items oi where oi.order_id = o.id and oi.course_id is not null) i
+      where array(select unnest(o.course_ids) order by 1) <> i.course_ids`,
+  },
+  {
     rule: "paid order without a capture",
     query: sql`
       select o.id as order_id, o.status from orders o
