@@ -12,6 +12,7 @@ import next from "next";
 import { configurationProblems, exitWithProblems, oneLine } from "@/lib/config/boot";
 import { applyEdge } from "@/lib/http/edge";
 import { trustedProxyHops } from "@/lib/http/forwarded";
+import { isWebhookRoute, serveWebhook } from "@/lib/http/webhook-routes";
 
 const dev = process.argv.includes("--dev");
 // tsx turns source maps on for every stack trace the process captures; Next's production chunks ship without maps,
@@ -42,7 +43,10 @@ async function main() {
   }
 
   const server = createServer((req, res) => {
-    void applyEdge(req, res, hops).then((proceed) => (proceed ? handle(req, res) : undefined));
+    void applyEdge(req, res, hops).then((proceed) => {
+      if (!proceed) return;
+      return isWebhookRoute(req.url) ? serveWebhook(req, res) : handle(req, res);
+    });
   });
   if (dev) server.on("upgrade", (req, socket, head) => void app.getUpgradeHandler()(req, socket, head));
   server.listen(port, hostname, () => console.log(`[coursepay] ready on http://localhost:${port}${dev ? " (development)" : ""}`));
