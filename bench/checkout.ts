@@ -20,8 +20,13 @@
  * - app_cpu_ms_per_checkout: CPU time of this process during "ours" rounds per checkout (service layer, provider
  *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own.
  *
+ * - statements_per_checkout: what the app's pool sent per "ours" checkout. database_floor: chains of that many
+ *   one-row inserts (each its own commit) with no ORM and no provider, at each level; floor_ratio_p50 is the bare
+ *   p50 plus a chain's p50, over the bare p50 — the best ratio that many round trips allow on this machine.
+ *
  * Prints a table and, as the last line, JSON: per provider under providers.<name>, and for PayPal also at top level:
- *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels.
+ *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels,
+ *   statements_per_checkout, floor_ratio_p50; database_floor.
  * Targets (issue 15): every ratio_p50 ≤ 1.05, every ratio_p99 ≤ 1.25, app_cpu_ms_per_checkout ≤ 2.5.
  *
  * The app logs as in production (LOG_LEVEL, default info: a line per provider call, written synchronously to stdout).
@@ -79,8 +84,12 @@ function stats(timings: Timing[], seconds: number, cpuMicros: number): SideStats
 }
 
 /** One closed-loop round: the first and last `concurrency` checkouts are run but not recorded. */
+/** Statements the app's pool has sent (openPostgres's onQuery). */
+let statementsSent = 0;
+
 async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number) {
   const total = recorded + 2 * concurrency;
+  const statementsBefore = statementsSent;
   const timings: Timing[] = [];
   let started = 0;
   let firstStart = Infinity;
@@ -103,7 +112,32 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
   );
   const cpu = process.cpuUsage(cpuBefore);
   // This process's CPU over the round, apportioned to the recorded checkouts.
-  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: ((cpu.user + cpu.system) * timings.length) / total };
+  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: ((cpu.user + cpu.system) * timings.length) / total, statementsPerCheckout: (statementsSent - statementsBefore) / total };
+}
+
+/**
+ * The database's share of a checkout at its cheapest: `concurrency` workers each send chains of `statements` one-row
+ * inserts, one after another and each its own commit (as a checkout's statements are), through a pool of the app's
+ * size with prepared statements and no ORM. A chain's latency added to the bare side's is the best ratio any design
+ * with that many round trips can reach on this machine; its CPU is the driver's floor under app_cpu_ms_per_checkout.
+ */
+async function databaseFloor(url: string, statements: number, concurrency: number, chains: number) {
+  const { default: postgres } = await import("postgres");
+  const client = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), prepare: true, onnotice: () => {} });
+  try {
+    await client`create table if not exists bench_round_trips (id bigserial primary key, n int not null)`;
+    const chain = async (): Promise<Timing> => {
+      const begin = performance.now();
+      for (let i = 0; i < statements; i++) await client`insert into bench_round_trips (n) values (${i}) returning id`;
+      return { create: performance.now() - begin, capture: 0 };
+    };
+    await runRound(chain, concurrency, chains); // warm-up: connections, prepared statement
+    const round = await runRound(chain, concurrency, chains);
+    const latencies = round.timings.map((t) => t.create).sort((a, b) => a - b);
+    return { chain_p50_ms: round3(percentile(latencies, 50)), chain_p99_ms: round3(percentile(latencies, 99)), cpu_ms_per_chain: round3(round.cpuMicros / 1000 / chains) };
+  } finally {
+    await client.end({ timeout: 5 });
+  }
 }
 
 const form = (fields: Record<string, string | number>) => new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
@@ -162,7 +196,7 @@ async function main(): Promise<void> {
       await migrating.close();
     }
     // The app's own pool settings (db/client.ts, DATABASE_POOL_SIZE).
-    handle = openPostgres(url);
+    handle = openPostgres(url, { onQuery: () => statementsSent++ });
     const db = handle.db;
 
     // Seed one user and one course per "ours" checkout (warm-ups and unrecorded round edges included).
@@ -327,13 +361,14 @@ async function main(): Promise<void> {
       const levels: ProviderReport["levels"] = {};
       let oursCpu = 0;
       let oursCheckouts = 0;
+      let statementsPerCheckout = 0;
       for (const level of LEVELS) {
         // Warm-up of both sides at this level (JIT, pool connections, prepared statements, emulator sockets).
         await runRound(scenario.ours, level, warmupPerSide(level) - 2 * level);
         await runRound(scenario.bare, level, warmupPerSide(level) - 2 * level);
-        const collected: Record<Side, { timings: Timing[]; seconds: number; cpuMicros: number }> = {
-          ours: { timings: [], seconds: 0, cpuMicros: 0 },
-          bare: { timings: [], seconds: 0, cpuMicros: 0 },
+        const collected: Record<Side, { timings: Timing[]; seconds: number; cpuMicros: number; statementsPerCheckout: number }> = {
+          ours: { timings: [], seconds: 0, cpuMicros: 0, statementsPerCheckout: 0 },
+          bare: { timings: [], seconds: 0, cpuMicros: 0, statementsPerCheckout: 0 },
         };
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA: ours, bare | bare, ours | …
@@ -343,6 +378,7 @@ async function main(): Promise<void> {
             collected[side].timings.push(...round.timings);
             collected[side].seconds += round.seconds;
             collected[side].cpuMicros += round.cpuMicros;
+            collected[side].statementsPerCheckout = round.statementsPerCheckout;
           }
         }
         const o = stats(collected.ours.timings, collected.ours.seconds, collected.ours.cpuMicros);
@@ -350,6 +386,7 @@ async function main(): Promise<void> {
         levels[String(level)] = { ours: o, bare: b, ratio_p50: round3(o.p50_ms / b.p50_ms), ratio_p99: round3(o.p99_ms / b.p99_ms) };
         oursCpu += collected.ours.cpuMicros;
         oursCheckouts += o.checkouts;
+        statementsPerCheckout = collected.ours.statementsPerCheckout;
       }
       const approvalCpu = await scenario.approvalCpuMs();
       const report: ProviderReport = {
@@ -357,6 +394,7 @@ async function main(): Promise<void> {
         levels,
         approval_cpu_ms: round3(approvalCpu),
         app_cpu_ms_per_checkout: round3(oursCpu / 1000 / oursCheckouts - approvalCpu),
+        statements_per_checkout: round3(statementsPerCheckout),
       };
       for (const level of LEVELS) {
         report[`ratio_p50_${level}`] = levels[String(level)]!.ratio_p50;
@@ -371,6 +409,15 @@ async function main(): Promise<void> {
     const [enrolled] = await db.select({ n: count() }).from(schema.enrollments).where(eq(schema.enrollments.source, "purchase"));
     if (completed!.n !== nextBuyer || paid!.n !== nextBuyer || enrolled!.n !== nextBuyer) {
       throw new Error(`expected ${nextBuyer} completed orders, payments and enrollments; found ${completed!.n}, ${paid!.n}, ${enrolled!.n}`);
+    }
+
+    // The floor for the first provider's statement count, at each level (see databaseFloor).
+    const statements = Math.round(reports[PROVIDERS[0]!]!.statements_per_checkout as number);
+    const floor: Record<string, Awaited<ReturnType<typeof databaseFloor>>> = {};
+    for (const level of LEVELS) floor[String(level)] = await databaseFloor(url, statements, level, perRound());
+    for (const name of PROVIDERS) {
+      const report = reports[name]!;
+      report.floor_ratio_p50 = Object.fromEntries(LEVELS.map((level) => [level, round3((report.levels[level]!.bare.p50_ms + floor[level]!.chain_p50_ms) / report.levels[level]!.bare.p50_ms)]));
     }
 
     const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
@@ -391,12 +438,19 @@ async function main(): Promise<void> {
           );
         }
       }
-      lines.push(`  ${name}: app CPU per checkout ${report.app_cpu_ms_per_checkout.toFixed(2)} ms (target ≤ 2.5; the buyer's approval, ${report.approval_cpu_ms.toFixed(2)} ms, taken out)`);
+      lines.push(`  ${name}: app CPU per checkout ${report.app_cpu_ms_per_checkout.toFixed(2)} ms (target ≤ 2.5; the buyer's approval, ${report.approval_cpu_ms.toFixed(2)} ms, taken out); ${report.statements_per_checkout} statements per checkout`);
+    }
+    lines.push("");
+    lines.push(`  database floor: chains of ${statements} one-row inserts (each its own commit), no ORM, the same pool`);
+    for (const level of LEVELS) {
+      const f = floor[String(level)]!;
+      const ratios = PROVIDERS.map((name) => `${name} ${(reports[name]!.floor_ratio_p50 as Record<string, number>)[level]!.toFixed(3)}`).join(", ");
+      lines.push(`    ${String(level).padStart(2)} in flight: chain p50 ${f.chain_p50_ms.toFixed(1)} ms, p99 ${f.chain_p99_ms.toFixed(1)} ms, CPU ${f.cpu_ms_per_chain.toFixed(2)} ms per chain → best possible p50 ratio: ${ratios}`);
     }
     lines.push("");
     lines.push("  targets: ratio_p50 ≤ 1.05 and ratio_p99 ≤ 1.25 at 10 and 50 in flight; app_cpu_ms_per_checkout ≤ 2.5");
     const first = reports[PROVIDERS[0]!]!;
-    const summary = { ...first, providers: reports, checkouts_per_side: perRound() * ROUNDS, pool: poolSize };
+    const summary = { ...first, providers: reports, database_floor: { statements, levels: floor }, checkouts_per_side: perRound() * ROUNDS, pool: poolSize };
     console.log(lines.join("\n"));
     console.log(JSON.stringify(summary));
   } finally {

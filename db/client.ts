@@ -36,10 +36,12 @@ export function dataDir(): string {
   return path.resolve(/* turbopackIgnore: true */ process.cwd(), process.env.COURSEPAY_DATA_DIR ?? ".data");
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): DbHandle {
+/** `onQuery`: called for every statement sent (bench:checkout counts a checkout's round trips with it). */
+export function openPostgres(url: string, options: { max?: number; onQuery?: () => void } = {}): DbHandle {
   const client = postgres(url, {
     max: options.max ?? Number(process.env.DATABASE_POOL_SIZE ?? 10),
     onnotice: () => {},
+    debug: options.onQuery,
     // Money columns are bigint; drizzle maps them to numbers (all amounts are safe integers).
   });
   const parsed = new URL(url);
