@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
+import { readNodeBodyUpTo } from "./body";
 import { receiveWebhook, type NotificationDeps } from "@/lib/payments/notifications";
 import { paymentDeps, stripeDeps } from "@/lib/payments/runtime";
 
@@ -18,27 +19,11 @@ const ROUTES: Record<string, () => Promise<NotificationDeps | null>> = {
 /** Far above any PayPal or Stripe event (a few KB); what a client sends beyond it is not read. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
+const routeOf = (url: string | undefined) => ROUTES[(url ?? "").split("?")[0]!];
+
 /** Whether `url` is a webhook route; server.ts hands those to serveWebhook and the rest to Next.js. */
 export function isWebhookRoute(url: string | undefined): boolean {
-  return ROUTES[(url ?? "").split("?")[0]!] !== undefined;
-}
-
-function readRaw(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > WEBHOOK_BODY_LIMIT_BYTES) return Promise.resolve("too-large");
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > WEBHOOK_BODY_LIMIT_BYTES) {
-        req.pause();
-        resolve("too-large");
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+  return routeOf(url) !== undefined;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -49,9 +34,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export async function serveWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     if (req.method !== "POST") return send(res, 405, { ok: false, error: "POST only" }, { Allow: "POST" });
-    const deps = await ROUTES[req.url!.split("?")[0]!]!();
+    const deps = await routeOf(req.url)!();
     if (!deps) return send(res, 404, { ok: false, error: "this provider is not configured" });
-    const raw = await readRaw(req);
+    const raw = await readNodeBodyUpTo(req, WEBHOOK_BODY_LIMIT_BYTES);
     if (raw === "too-large") return send(res, 413, { ok: false, error: "body too large" }, { Connection: "close" });
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
