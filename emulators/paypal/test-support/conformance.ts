@@ -88,7 +88,7 @@ export class Conformance {
     }
     if (!validator(body)) {
       throw new Error(
-        `${method} ${pathname} ${status} does not conform to ${location}:\n${JSON.stringify(validator.errors?.slice(0, 8), null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`,
+        `${method} ${pathname} ${status} does not conform to ${location}:\n${JSON.stringify(validator.errors?.slice(0, 8), null, 2)}\nbody: ${String(JSON.stringify(body)).slice(0, 2000)}`,
       );
     }
     return location;
