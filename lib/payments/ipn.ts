@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 import { parseDecimal } from "@/lib/money";
 import { ipnFields, type IpnAnswer } from "@/lib/paypal/ipn";
 import type { CheckoutDeps } from "./checkout";
-import { appendPaymentEvent } from "./events";
+import { appendPaymentEvent, markProcessed } from "./events";
 import { syncOrder } from "./sync";
 import { isUuid } from "@/lib/uuid";
 
@@ -134,7 +134,7 @@ export async function applyIpnEvent(deps: IpnDeps, eventId: number): Promise<Ipn
   if (event.processedAt) return { class: "duplicate", detail: "already processed" };
   const { fields } = event.raw as { fields: Record<string, string> };
   const finish = async (result: { class: IpnClass; detail: string }, orderId: string | null = null) => {
-    await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `${result.class}: ${result.detail}`, orderId }).where(eq(paymentEvents.id, eventId));
+    await markProcessed(deps.db, eventId, { outcome: `${result.class}: ${result.detail}`, orderId });
     return result;
   };
   const order = await ourOrder(deps, fields.custom);

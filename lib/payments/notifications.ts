@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { paymentEvents, type Order } from "@/db/schema";
 import { log } from "@/lib/log";
 import { captureOrder, type CheckoutDeps } from "./checkout";
-import { appendPaymentEvent } from "./events";
+import { appendPaymentEvent, markProcessed } from "./events";
 import { fulfil } from "./fulfil";
 import { applyRefund } from "./refunds";
 import { orderById, orderByProviderId } from "./orders";
@@ -50,7 +50,7 @@ export async function receiveWebhook(deps: NotificationDeps, headers: Headers, r
 
   try {
     const { outcome, orderId, subscriptionId } = await applyNotification(deps, received.notification);
-    await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome, orderId, subscriptionId }).where(eq(paymentEvents.id, eventRowId));
+    await markProcessed(deps.db, eventRowId, { outcome, orderId, subscriptionId });
     return { status: 200, body: { ok: true, outcome } };
   } catch (error) {
     log.error({ err: error, eventId: received.eventId, type: received.type, provider }, "webhook could not be applied; the provider will deliver it again");

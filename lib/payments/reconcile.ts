@@ -8,6 +8,7 @@ import { log } from "@/lib/log";
 import { money } from "@/lib/money";
 import type { CheckoutDeps } from "./checkout";
 import { applyIpnEvent, sweepIpnInbox, type IpnDeps } from "./ipn";
+import { markProcessed } from "./events";
 import { applyNotification } from "./notifications";
 import { sendRefund } from "./refunds";
 import { OPEN_STATUSES } from "./state";
@@ -113,7 +114,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         await applyIpnEvent(deps, event.id);
       } else {
         const { outcome, orderId, subscriptionId } = await applyNotification(deps, deps.provider.interpretNotification(event.raw));
-        await deps.db.update(paymentEvents).set({ processedAt: new Date(), outcome: `replayed: ${outcome}`, orderId, subscriptionId }).where(eq(paymentEvents.id, event.id));
+        await markProcessed(deps.db, event.id, { outcome: `replayed: ${outcome}`, orderId, subscriptionId });
       }
       report.notificationsReplayed++;
     });

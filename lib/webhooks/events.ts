@@ -23,7 +23,9 @@ export function eventJobsSql(type: WebhookEventType, events: SQL): SQL {
            jsonb_build_object('endpointId', e.id, 'id', ${`msg_${type}_`} || ev.subject_id, 'type', ${type}::text,
                               'timestamp', to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', ev.data)
     from (${events}) as ev, ${webhookEndpoints} as e
-    where e.enabled and ${type}::text = any(e.event_types)
+    -- The type is written into the text, not sent as a parameter: a parameter's "= any(...)" looks 11 times less
+    -- selective, which kept PostgreSQL from reusing fulfil()'s plan (lib/payments/fulfil.ts). Types are our own constants.
+    where e.enabled and ${sql.raw(`'${type}'`)}::text = any(e.event_types)
     on conflict (dedupe_key) do nothing
     returning ${outboxJobs.id}`;
 }
