@@ -12,7 +12,8 @@
  * Prints a table and, as the last line, JSON: events_per_s, p50_ms, p99_ms, double_effects (must be 0).
  * Environment: BENCH_CPU_PROF (a directory: each app instance writes a V8 CPU profile there when it stops),
  * BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32), BENCH_INSTANCES (default 1; more
- * app instances show how it scales out — on a 2-core machine the sender, the app and PostgreSQL share the cores).
+ * app instances show how it scales out — on a 2-core machine the sender, the app and PostgreSQL share the cores),
+ * DATABASE_POOL_SIZE (the app's pool, default 10).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -117,6 +118,8 @@ async function main() {
           // The token cache the bench's own PayPal client filled is readable by the app.
           COURSEPAY_ENCRYPTION_KEY: process.env.COURSEPAY_ENCRYPTION_KEY,
           DATABASE_URL: url,
+          // The app's pool size, as an operator would set it (db/client.ts; default 10).
+          DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
           PORT: String(port),
           COURSEPAY_SEED_DEMO: "false",
           RECONCILE_INTERVAL_SECONDS: "0",
