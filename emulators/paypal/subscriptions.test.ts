@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useEmulator } from "./test-support/harness";
 import { useListener } from "./test-support/listener";
 
@@ -162,6 +162,23 @@ describe("subscriptions", () => {
     shown = await show(id);
     expect(shown).toMatchObject({ status: "ACTIVE", billing_info: { outstanding_balance: usd("0.00"), failed_payments_count: 0 } });
     expect(Date.parse(shown.billing_info.next_billing_time)).toBeGreaterThanOrEqual(Date.parse(await fixture.emulator.control.now()) - 1000);
+  });
+
+  it("collecting the balance answers the transaction it made, however much time passes while it is made", async () => {
+    const id = await subscribed(MONTHLY, { payment_failure_threshold: 3 });
+    await fixture.emulator.control.failSubscriptionPayments(id, 1);
+    await advance(31 * DAY);
+    // Every reading of the clock a millisecond later than the last, as on a busy machine.
+    const realNow = Date.now.bind(Date);
+    let drift = 0;
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + ++drift);
+    try {
+      const captured = await fixture.api.post(`/v1/billing/subscriptions/${id}/capture`, { note: "Outstanding", capture_type: "OUTSTANDING_BALANCE", amount: usd("19.00") });
+      expect(captured.status).toBe(200);
+      expect(captured.body).toMatchObject({ status: "COMPLETED", amount_with_breakdown: { gross_amount: usd("19.00") } });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it("the buyer pays what is owed on the Automatic payments page, and a suspended subscription runs again", async () => {

@@ -574,9 +574,11 @@ export class Subscriptions {
       if (amount.currency !== subscription.plan.currency) throw unprocessable("CURRENCY_MISMATCH", { field: "/amount/currency_code" });
       if (amount.minor > subscription.outstandingMinor) throw unprocessable("AMOUNT_GREATER_THAN_OUTSTANDING_BALANCE", { field: "/amount/value" });
       // A declined collection answers 200 with a DECLINED transaction; the balance stays owed.
+      // The sale is stamped when it is made; time may pass before the answer (a busy machine), so the window starts
+      // before the charge — a window of [now, now] taken after it answered an empty 200 (a CI failure).
+      const charged = this.clock.now();
       this.collect(subscription, amount.minor, amount.minor);
-      const now = this.clock.now();
-      const transaction = this.sales.transactions(subscription.id, now, now).at(-1);
+      const transaction = this.sales.transactions(subscription.id, charged, this.clock.now()).at(-1);
       return { status: 200, body: transaction };
     });
     router.add("GET", "/v1/billing/subscriptions/{id}/transactions", rest, (context) => {
