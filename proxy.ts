@@ -1,39 +1,26 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { browserOrigins } from "@/lib/paypal/environment";
-import { stripeCheckoutOrigins } from "@/lib/stripe/environment";
-import { VIDEO_FRAME_ORIGINS } from "@/lib/learning/video";
+import { contentSecurityPolicy, PUBLIC_PAGE_HEADER } from "@/lib/http/csp";
 
 /**
- * A Content-Security-Policy per request: scripts only from this site (with a fresh nonce; 'strict-dynamic'
- * lets the PayPal loader add the SDK script), and network, frames and images only from this site and
- * PayPal's origins — plus the local emulator wherever local mode may be chosen.
+ * A Content-Security-Policy per request, with a fresh nonce ('strict-dynamic' lets the PayPal loader add the SDK
+ * script) — except on a public page server.ts serves cacheable to a visitor, whose policy it writes itself from
+ * the hashes of the page's inline scripts once the page is rendered (lib/http/public-pages.ts).
  */
 export function proxy(request: NextRequest) {
-  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const paypal = browserOrigins().join(" ");
-  const dev = process.env.NODE_ENV === "development";
-  const policy = [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' ${paypal}${dev ? " 'unsafe-eval'" : ""}`,
-    // PayPal's SDK and React set style attributes, which nonces cannot cover.
-    "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob: ${paypal}`,
-    "font-src 'self'",
-    `connect-src 'self' ${paypal}`,
-    // PayPal's checkout, and lesson videos from the allowed players only (lib/learning/video.ts).
-    `frame-src ${paypal} ${VIDEO_FRAME_ORIGINS.join(" ")}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    // A card payment's form leads to Stripe Checkout (a server action's redirect).
-    `form-action 'self' ${stripeCheckoutOrigins().join(" ")}`,
-    "frame-ancestors 'none'",
-  ].join("; ");
-
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-nonce", nonce);
-  requestHeaders.set("Content-Security-Policy", policy);
+  let policy: string | null = null;
+  if (request.headers.get(PUBLIC_PAGE_HEADER) === "1") {
+    // Next puts the nonce it finds in this request header on its scripts: none on a page every visitor shares.
+    requestHeaders.delete("Content-Security-Policy");
+  } else {
+    const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+    const dev = process.env.NODE_ENV === "development";
+    policy = contentSecurityPolicy([`'nonce-${nonce}'`, "'strict-dynamic'", ...(dev ? ["'unsafe-eval'"] : [])]);
+    requestHeaders.set("x-nonce", nonce);
+    requestHeaders.set("Content-Security-Policy", policy);
+  }
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  response.headers.set("Content-Security-Policy", policy);
+  if (policy) response.headers.set("Content-Security-Policy", policy);
   response.headers.set("X-Content-Type-Options", "nosniff");
   response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   return response;

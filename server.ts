@@ -12,6 +12,7 @@ import next from "next";
 import { configurationProblems, exitWithProblems, oneLine } from "@/lib/config/boot";
 import { applyEdge } from "@/lib/http/edge";
 import { trustedProxyHops } from "@/lib/http/forwarded";
+import { isPublicPageRequest, servePublicPage } from "@/lib/http/public-pages";
 import { isWebhookRoute, serveWebhook } from "@/lib/http/webhook-routes";
 
 const dev = process.argv.includes("--dev");
@@ -45,7 +46,9 @@ async function main() {
   const server = createServer((req, res) => {
     void applyEdge(req, res, hops).then((proceed) => {
       if (!proceed) return;
-      return isWebhookRoute(req.url) ? serveWebhook(req, res) : handle(req, res);
+      if (isWebhookRoute(req.url)) return serveWebhook(req, res);
+      // Development serves every page per request: its scripts need eval and change on every edit.
+      return !dev && isPublicPageRequest(req) ? servePublicPage(req, res, handle) : handle(req, res);
     });
   });
   if (dev) server.on("upgrade", (req, socket, head) => void app.getUpgradeHandler()(req, socket, head));

@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { chromium, expect, test } from "@playwright/test";
+import { chromiumLaunchOptions } from "./browser";
 import { expectAccessible, visit } from "./support/a11y";
 import { signIn, signOut, signUp } from "./support/auth";
 import { E2E } from "./support/env";
@@ -25,6 +26,35 @@ test.describe("storefront foundation", () => {
     await expectAccessible(page);
     await page.getByRole("link", { name: "Sign in to buy" }).click();
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcourses%2Fidempotent-apis/);
+  });
+
+  test("a visitor's catalog and course pages are cacheable: React runs under their script-hash policy, and Back restores them whole", async ({ baseURL }) => {
+    // Playwright turns the back/forward cache off by default; this test is about it.
+    const browser = await chromium.launch({ ...chromiumLaunchOptions, ignoreDefaultArgs: ["--disable-back-forward-cache"] });
+    try {
+      const page = await browser.newPage({ baseURL });
+      const blocked: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+      });
+      const response = await page.goto("/");
+      expect(response!.headers()["cache-control"]).toContain("public");
+      expect(response!.headers()["content-security-policy"]).toContain("'sha256-");
+      await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+      // A click that Next's router handles without loading a document: the page hydrated under the policy.
+      await page.getByRole("link", { name: "Designing Idempotent APIs" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Designing Idempotent APIs" })).toBeVisible();
+      expect(await page.evaluate(() => "sameDocument" in window)).toBe(true);
+      // A document load elsewhere, then Back: the back/forward cache (which refuses no-store pages) restores the
+      // page as it was (no load event fires, hence "commit").
+      await page.goto("/courses/git-basics");
+      await page.goBack({ waitUntil: "commit" });
+      await expect(page.getByRole("heading", { level: 1, name: "Designing Idempotent APIs" })).toBeVisible();
+      expect(await page.evaluate(() => "sameDocument" in window)).toBe(true);
+      expect(blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   test("a visitor searches and filters the catalog, and the URL keeps the search", async ({ page }) => {

@@ -6,6 +6,7 @@
 import { ACTION_BODY_LIMIT_BYTES } from "./limits";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { forwarded } from "./forwarded";
+import { PUBLIC_PAGE_HEADER } from "./csp";
 
 /** Powerful browser features the store never uses; PayPal's buttons need none of them (payment stays allowed). */
 const PERMISSIONS_POLICY = [
@@ -125,6 +126,8 @@ export async function applyEdge(req: IncomingMessage, res: ServerResponse, hops:
   if (seen.host) req.headers["x-forwarded-host"] = seen.host;
   else delete req.headers["x-forwarded-host"];
 
+  // Only server.ts says a page is a visitor's public page (lib/http/public-pages.ts).
+  delete req.headers[PUBLIC_PAGE_HEADER];
   res.setHeader("Permissions-Policy", PERMISSIONS_POLICY);
   if (seen.proto === "https") res.setHeader("Strict-Transport-Security", HSTS);
 
