@@ -2,7 +2,7 @@ import type { ComponentProps } from "react";
 import { Alert } from "@/components/ui/alert";
 import { CHECKOUT_MESSAGES } from "@/lib/payments/messages";
 import { browserPayPalOptions } from "@/lib/payments/runtime";
-import { PayPalCheckout } from "./paypal-checkout";
+import { PayPalCheckout } from "./paypal-checkout-lazy";
 import { ProviderPagePayment } from "./provider-page-payment-button";
 
 /**

@@ -2,7 +2,7 @@
 
 import { usePayPalScriptReducer } from "@paypal/react-paypal-js";
 import { Alert } from "@/components/ui/alert";
-import { Spinner } from "@/components/ui/spinner";
+import { PayPalLoading } from "./paypal-loading";
 
 /**
  * What a PayPal button shows while PayPal's script loads, and when it could not load: `fallback` names the
@@ -16,13 +16,6 @@ export function usePayPalScript(fallback: string) {
       charged.
     </Alert>
   ) : null;
-  const loading = isPending ? (
-    <div role="status" className="grid h-12 place-items-center rounded-md bg-slate-100 text-sm text-slate-700">
-      <span className="flex items-center gap-2">
-        <Spinner />
-        Loading PayPal…
-      </span>
-    </div>
-  ) : null;
+  const loading = isPending ? <PayPalLoading /> : null;
   return { failed, loading };
 }
