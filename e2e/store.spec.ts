@@ -40,6 +40,8 @@ test.describe("storefront foundation", () => {
       const response = await page.goto("/");
       expect(response!.headers()["cache-control"]).toContain("public");
       expect(response!.headers()["content-security-policy"]).toContain("'sha256-");
+      // Quiet network: React has hydrated and Next's router has prefetched the visible links.
+      await page.waitForLoadState("networkidle");
       await page.evaluate(() => Object.assign(window, { sameDocument: true }));
       // A click that Next's router handles without loading a document: the page hydrated under the policy.
       await page.getByRole("link", { name: "Designing Idempotent APIs" }).click();
@@ -47,6 +49,8 @@ test.describe("storefront foundation", () => {
       expect(await page.evaluate(() => "sameDocument" in window)).toBe(true);
       // A document load elsewhere, then Back: the back/forward cache (which refuses no-store pages) restores the
       // page as it was (no load event fires, hence "commit").
+      // (No request may be in flight when the page is left, or the browser does not keep it.)
+      await page.waitForLoadState("networkidle");
       await page.goto("/courses/git-basics");
       await page.goBack({ waitUntil: "commit" });
       await expect(page.getByRole("heading", { level: 1, name: "Designing Idempotent APIs" })).toBeVisible();
