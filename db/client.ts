@@ -149,6 +149,20 @@ export function getDb(): Db {
 }
 
 /**
+ * A statement built once per database handle (or transaction) — Drizzle's prepared query — for the hot paths: the
+ * query builder spends more of a checkout's CPU building SQL text than the driver spends sending it (README
+ * "Performance"). `build` gets the handle and returns `query.prepare(name)`; values go in as `sql.placeholder`s.
+ */
+export function preparedPerDb<Q>(build: (db: Queryable) => Q): (db: Queryable) => Q {
+  const built = new WeakMap<Queryable, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (query === undefined) built.set(db, (query = build(db)));
+    return query;
+  };
+}
+
+/**
  * Runs raw SQL and returns its rows. The two drivers shape `execute()` results differently
  * (postgres.js: an array; PGlite: `{ rows }`); this is the only place that knows.
  */

@@ -1,6 +1,7 @@
 import "server-only";
-import { eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { gatewayHandoffs, orders } from "@/db/schema";
+import { and, eq, inArray, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { preparedPerDb, type Queryable } from "@/db/client";
+import { gatewayHandoffs, orders, type Order } from "@/db/schema";
 
 /**
  * Who is paying. A store buyer is a signed-in user; an LMS learner sent here by the external-enrolment gateway has
@@ -13,8 +14,11 @@ export type Buyer = { userId: string | null; browserHash: string | null };
 /** A signed-in store user's id stands for that user as a buyer (what most callers and tests have). */
 export const asBuyer = (who: string | Buyer): Buyer => (typeof who === "string" ? { userId: who, browserHash: null } : who);
 
-/** The orders that belong to this buyer, as a condition on `orders`. */
-export function ordersOf(buyer: Buyer): SQL {
+/**
+ * The orders that belong to this buyer, as a condition on `orders`. With placeholders (a statement prepared for any
+ * buyer) both ways are in the condition; a null value then matches nothing.
+ */
+export function ordersOf(buyer: Buyer | { userId: Placeholder; browserHash: Placeholder }): SQL {
   const mine = [
     buyer.userId ? eq(orders.userId, buyer.userId) : undefined,
     buyer.browserHash
@@ -22,4 +26,26 @@ export function ordersOf(buyer: Buyer): SQL {
       : undefined,
   ].filter((c) => c !== undefined);
   return mine.length ? or(...mine)! : sql`false`;
+}
+
+/** The buyer's order by the provider's order id: every capture and cancel starts here, so it is built once per handle. */
+const buyersOrderQuery = preparedPerDb((db) =>
+  db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.provider, sql.placeholder("provider")),
+        eq(orders.providerOrderId, sql.placeholder("providerOrderId")),
+        ordersOf({ userId: sql.placeholder("userId"), browserHash: sql.placeholder("browserHash") }),
+      ),
+    )
+    .prepare("buyers_order"),
+);
+
+/** The buyer's order with this provider order id; someone else's looks exactly like a missing one (undefined). */
+export async function buyersOrder(db: Queryable, who: string | Buyer, provider: Order["provider"], providerOrderId: string): Promise<Order | undefined> {
+  const buyer = asBuyer(who);
+  const [order] = await buyersOrderQuery(db).execute({ provider, providerOrderId, userId: buyer.userId, browserHash: buyer.browserHash });
+  return order;
 }

@@ -1,13 +1,13 @@
 import "server-only";
 import { and, asc, eq, exists, inArray, ne, notExists, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
-import type { Db, Queryable, Tx } from "@/db/client";
+import { preparedPerDb, type Db, type Queryable, type Tx } from "@/db/client";
 import { cartItems, carts, courses, enrollments, gatewayConnections, gatewayHandoffs, orderItems, orders, orderStatus, users, type Course, type Order } from "@/db/schema";
 import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
 import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
-import { asBuyer, ordersOf, type Buyer } from "./buyer";
+import { buyersOrder, type Buyer } from "./buyer";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
 import { moveOrder } from "./orders";
@@ -98,9 +98,17 @@ export async function openProviderOrder(
     log.warn({ orderId, failure: result.failure }, "provider order not created");
     return { ok: false, message: failureMessage(result.failure), removed };
   }
-  await db.update(orders).set({ providerOrderId: result.value.providerOrderId, updatedAt: new Date() }).where(eq(orders.id, orderId));
+  await recordProviderOrder(db).execute({ orderId, providerOrderId: result.value.providerOrderId });
   return { ok: true, orderId, providerOrderId: result.value.providerOrderId, approvalUrl: result.value.approvalUrl, removed };
 }
+
+const recordProviderOrder = preparedPerDb((db) =>
+  db
+    .update(orders)
+    .set({ providerOrderId: sql`${sql.placeholder("providerOrderId")}`, updatedAt: sql`now()` })
+    .where(eq(orders.id, sql.placeholder("orderId")))
+    .prepare("checkout_record_provider_order"),
+);
 
 /** The buyer's still-unpaid checkouts with this provider for any of these courses, each cancelled as the buyer's "back" would. */
 async function abandonEarlierCheckouts(deps: StartDeps, userId: string, courseIds: string[]) {
@@ -153,10 +161,7 @@ export async function insertOrder(
  * `created`. When PayPal cannot be asked, the order stays open and reconciliation expires it later.
  */
 export async function cancelCheckout(deps: CheckoutDeps, who: string | Buyer, providerOrderId: string): Promise<boolean> {
-  const [order] = await deps.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), ordersOf(asBuyer(who))));
+  const order = await buyersOrder(deps.db, who, deps.provider.name, providerOrderId);
   if (!order || order.status !== "created") return false;
   await deps.provider.abandonOrder?.({ providerOrderId, orderId: order.id });
   const truth = await deps.provider.getOrder({ providerOrderId, orderId: order.id });
@@ -172,10 +177,7 @@ export async function cancelCheckout(deps: CheckoutDeps, who: string | Buyer, pr
  * provider captures an order once, and fulfil() applies the result once.
  */
 export async function captureCheckout(deps: CheckoutDeps, who: string | Buyer, providerOrderId: string): Promise<CaptureResult> {
-  const [order] = await deps.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.provider, deps.provider.name), eq(orders.providerOrderId, providerOrderId), ordersOf(asBuyer(who))));
+  const order = await buyersOrder(deps.db, who, deps.provider.name, providerOrderId);
   // Someone else's order looks exactly like an unknown one: nothing is revealed and nothing changes.
   if (!order) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
   return captureOrder(deps, order);
@@ -379,8 +381,12 @@ async function releaseClaim(db: Db, orderId: string) {
   await db.update(orders).set({ captureStartedAt: null, updatedAt: new Date() }).where(eq(orders.id, orderId));
 }
 
-/** The selected paid courses, each with whether the buyer already owns it (an active full enrollment) — one query. */
-async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Course & { owned: boolean; pending: boolean })[]> {
+/**
+ * The selected paid courses, each with whether the buyer already owns it (an active full enrollment) and whether an
+ * earlier payment for it is still pending — one query per selection kind, built once per database handle.
+ */
+function selectionQuery(db: Queryable, kind: Selection["kind"]) {
+  const userId = sql.placeholder("userId");
   const paid = and(eq(courses.published, true), sql`${courses.priceMinor} > 0`);
   const pendingOrder = alias(orders, "pending_order");
   const pendingItem = alias(orderItems, "pending_item");
@@ -397,15 +403,24 @@ async function selectedCourses(db: Db, userId: string, selection: Selection): Pr
       .from(enrollments)
       .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courses.id), eq(enrollments.status, "active"), eq(enrollments.mode, "full"))),
   ).mapWith(Boolean);
+  return kind === "course"
+    ? db.select({ course: courses, owned, pending }).from(courses).where(and(eq(courses.id, sql.placeholder("courseId")), paid)).prepare("checkout_course_selection")
+    : db
+        .select({ course: courses, owned, pending })
+        .from(cartItems)
+        .innerJoin(carts, eq(carts.id, cartItems.cartId))
+        .innerJoin(courses, eq(courses.id, cartItems.courseId))
+        .where(and(eq(carts.userId, userId), eq(courses.currency, sql.placeholder("currency")), paid))
+        .orderBy(asc(cartItems.addedAt))
+        .prepare("checkout_cart_selection");
+}
+const courseSelection = preparedPerDb((db) => selectionQuery(db, "course"));
+const cartSelection = preparedPerDb((db) => selectionQuery(db, "cart"));
+
+async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Course & { owned: boolean; pending: boolean })[]> {
   const rows =
     selection.kind === "course"
-      ? await db.select({ course: courses, owned, pending }).from(courses).where(and(eq(courses.id, selection.courseId), paid))
-      : await db
-          .select({ course: courses, owned, pending })
-          .from(cartItems)
-          .innerJoin(carts, eq(carts.id, cartItems.cartId))
-          .innerJoin(courses, eq(courses.id, cartItems.courseId))
-          .where(and(eq(carts.userId, userId), eq(courses.currency, selection.currency), paid))
-          .orderBy(asc(cartItems.addedAt));
+      ? await courseSelection(db).execute({ userId, courseId: selection.courseId })
+      : await cartSelection(db).execute({ userId, currency: selection.currency });
   return rows.map((r) => ({ ...r.course, owned: r.owned, pending: r.pending }));
 }

@@ -1,6 +1,6 @@
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { openPostgres, type DbHandle, type Queryable } from "@/db/client";
+import { openPostgres, queryRows, type DbHandle, type Queryable } from "@/db/client";
 import { orders, paymentEvents } from "@/db/schema";
 import { testEngines, useTestDb } from "@/lib/testing/db";
 import { makeUser } from "@/lib/testing/fixtures";
@@ -21,6 +21,20 @@ for (const engine of testEngines()) {
       return ids;
     }
     const rows = async (ids: number[]) => t.db.select().from(paymentEvents).where(inArray(paymentEvents.id, ids));
+
+    it("stores the payload and headers as JSON, a missing value as NULL, and a second copy of a deduplicated event not at all", async () => {
+      const raw = { id: "WH-1", resource: { amount: { value: "49.00" } }, list: [1, "two", null] };
+      const first = await appendPaymentEvent(t.db, { provider: "paypal", source: "webhook", type: "X", dedupeKey: "WH-json-1", raw, headers: { "paypal-transmission-id": "t-1" }, verified: true });
+      const bare = await appendPaymentEvent(t.db, { provider: "paypal", source: "api", type: "POST /v2/checkout/orders", raw: { ok: true } });
+      expect(await appendPaymentEvent(t.db, { provider: "paypal", source: "webhook", type: "X", dedupeKey: "WH-json-1", raw: {} })).toEqual({ id: 0, duplicate: true });
+      const [withHeaders] = await rows([first.id]);
+      expect(withHeaders).toMatchObject({ raw, headers: { "paypal-transmission-id": "t-1" }, verified: true, dedupeKey: "WH-json-1", orderId: null, httpStatus: null });
+      const nulls = await queryRows<{ headers_null: boolean; verified_null: boolean; kind: string }>(
+        t.db,
+        sql`select headers is null as headers_null, verified is null as verified_null, jsonb_typeof(raw) as kind from ${paymentEvents} where id = ${bare.id}`,
+      );
+      expect(nulls).toEqual([{ headers_null: true, verified_null: true, kind: "object" }]);
+    });
 
     it("marks every event with its own outcome; marks made together share one statement", async () => {
       let statements = 0;

@@ -1,17 +1,52 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { preparedPerDb, type Queryable } from "@/db/client";
 import { paymentEvents } from "@/db/schema";
 
-export type NewPaymentEvent = typeof paymentEvents.$inferInsert;
+/** What is known when a payload arrives; processing writes the rest (markProcessed). */
+export type NewPaymentEvent = Pick<typeof paymentEvents.$inferInsert, "provider" | "source" | "type" | "raw"> &
+  Partial<Pick<typeof paymentEvents.$inferInsert, "dedupeKey" | "orderId" | "subscriptionId" | "httpStatus" | "headers" | "verified">>;
+
+const placeholder = (name: keyof NewPaymentEvent) => sql.placeholder(name);
+/** One statement for every append (webhooks and API responses alike), built once per database handle. */
+const insertEvent = preparedPerDb((db) =>
+  db
+    .insert(paymentEvents)
+    .values({
+      provider: placeholder("provider"),
+      source: placeholder("source"),
+      type: placeholder("type"),
+      dedupeKey: placeholder("dedupeKey"),
+      orderId: placeholder("orderId"),
+      subscriptionId: placeholder("subscriptionId"),
+      httpStatus: placeholder("httpStatus"),
+      raw: placeholder("raw"),
+      // Not a plain placeholder: Drizzle would encode a missing value as JSON `null` rather than SQL NULL.
+      headers: sql`${placeholder("headers")}::jsonb`,
+      verified: placeholder("verified"),
+    })
+    .onConflictDoNothing()
+    .returning({ id: paymentEvents.id })
+    .prepare("append_payment_event"),
+);
 
 /**
  * Appends a raw provider payload to the log, before anything acts on it. With a dedupe key (a webhook
  * event id, an IPN txn id + status) a second copy is not stored: `duplicate` tells the caller to do nothing.
  */
 export async function appendPaymentEvent(db: Queryable, event: NewPaymentEvent): Promise<{ id: number; duplicate: boolean }> {
-  // Named statement: prepared once per connection, one round trip (see lib/payments/checkout.ts).
-  const [row] = await db.insert(paymentEvents).values(event).onConflictDoNothing().returning({ id: paymentEvents.id });
+  const [row] = await insertEvent(db).execute({
+    provider: event.provider,
+    source: event.source,
+    type: event.type,
+    raw: event.raw,
+    dedupeKey: event.dedupeKey ?? null,
+    orderId: event.orderId ?? null,
+    subscriptionId: event.subscriptionId ?? null,
+    httpStatus: event.httpStatus ?? null,
+    headers: event.headers == null ? null : JSON.stringify(event.headers),
+    verified: event.verified ?? null,
+  });
   if (row) return { id: row.id, duplicate: false };
   return { id: 0, duplicate: true };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { courses, orderItems, orders, orderStatus, payments, refundItems, refunds, type Order, type Payment } from "@/db/schema";
-import { asBuyer, ordersOf, type Buyer } from "./buyer";
+import { buyersOrder, type Buyer } from "./buyer";
 import { money, type Money } from "@/lib/money";
 
 /** A refund as the buyer sees it: how much, when, how it stands, and which courses it paid back. */
@@ -135,11 +135,8 @@ function netPaid(order: Order, payment: Payment | null, refunds: BuyerRefund[]):
  * not confirm itself (its capture request failed, a webhook may finish the job). Someone else's order is not found.
  */
 export async function checkoutState(db: Queryable, who: string | Buyer, provider: Order["provider"], providerOrderId: string) {
-  const [order] = await db
-    .select({ orderId: orders.id, status: orders.status })
-    .from(orders)
-    .where(and(eq(orders.provider, provider), eq(orders.providerOrderId, providerOrderId), ordersOf(asBuyer(who))));
-  return order ?? null;
+  const order = await buyersOrder(db, who, provider, providerOrderId);
+  return order ? { orderId: order.id, status: order.status } : null;
 }
 
 /**
