@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "./schema";
+import { openPostgres } from "./client";
 import { useTestDb, testEngines } from "@/lib/testing/db";
 
 describe.runIf(testEngines().includes("postgres"))("postgres client", () => {
@@ -14,5 +15,26 @@ describe.runIf(testEngines().includes("postgres"))("postgres client", () => {
       return tx.execute(sql`select name from pg_prepared_statements where statement like ${`%"users"."email" = $1%`}`);
     });
     expect(names as unknown as { name: string }[]).not.toHaveLength(0);
+  });
+
+  it("with DATABASE_PREPARE=false (PgBouncer in transaction mode) names no statement, not even a .prepare()d one", async () => {
+    const previous = process.env.DATABASE_PREPARE;
+    process.env.DATABASE_PREPARE = "false";
+    const handle = openPostgres(t.handle.url!, { max: 1 });
+    try {
+      const marker = `unprepared-${Date.now()}@example.test`;
+      // One transaction: one connection, whose session would have the statements it prepared.
+      const names = await handle.db.transaction(async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
+        const byName = tx.select({ id: users.id }).from(users).where(eq(users.name, sql.placeholder("name"))).prepare("by_name");
+        expect(await byName.execute({ name: marker })).toEqual([]);
+        return tx.execute(sql`select statement from pg_prepared_statements where statement like ${`%"users"%`}`);
+      });
+      expect(names as unknown as { statement: string }[]).toEqual([]);
+    } finally {
+      await handle.close();
+      if (previous === undefined) delete process.env.DATABASE_PREPARE;
+      else process.env.DATABASE_PREPARE = previous;
+    }
   });
 });

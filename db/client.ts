@@ -47,7 +47,7 @@ export function openPostgres(url: string, options: { max?: number; onQuery?: () 
   const parsed = new URL(url);
   const prepare = process.env.DATABASE_PREPARE !== "false";
   return {
-    db: drizzlePostgres({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db,
+    db: drizzlePostgres({ client: statementMode(client, prepare), schema }) as unknown as Db,
     engine: "postgres",
     url,
     describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
@@ -59,22 +59,23 @@ export function openPostgres(url: string, options: { max?: number; onQuery?: () 
  * Drizzle runs its queries through postgres.js as unnamed statements: every query with parameters is parsed
  * again and costs two round trips. postgres.js can name and cache them per connection (`prepare: true`),
  * halving the round trips of the payment paths; this turns it on for every query Drizzle sends, in
- * transactions and savepoints too. DATABASE_PREPARE=false turns it off (PgBouncer in transaction mode cannot
- * keep prepared statements).
+ * transactions and savepoints too. DATABASE_PREPARE=false turns it off for every query — also those built with
+ * `.prepare()` (preparedPerDb), for which Drizzle would ask for a named statement — because PgBouncer in
+ * transaction mode cannot keep prepared statements.
  */
-function preparedStatements(sql: postgres.Sql): postgres.Sql {
+function statementMode(sql: postgres.Sql, prepare: boolean): postgres.Sql {
   return new Proxy(sql, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, args?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          // Last, over Drizzle's own options: it passes `prepare: false` for every query it did not .prepare().
-          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+          // Last, over Drizzle's own option (false for a plain query, true for a .prepare()d one).
+          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { ...options, prepare });
       }
       if (property === "begin" || property === "savepoint") {
         return (...args: unknown[]) => {
           const body = args.pop() as (tx: postgres.Sql) => unknown;
           const start = Reflect.get(target, property, target) as (...a: unknown[]) => unknown; // savepoint exists on transactions
-          return start.call(target, ...args, (tx: postgres.Sql) => body(preparedStatements(tx)));
+          return start.call(target, ...args, (tx: postgres.Sql) => body(statementMode(tx, prepare)));
         };
       }
       return Reflect.get(target, property, receiver);
