@@ -1,7 +1,7 @@
-import Image from "next/image";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Price } from "@/components/ui/price";
+import { StoredImage } from "@/components/ui/stored-image";
 import type { CourseCard as Card } from "@/lib/catalog";
 
 export function CourseCard({ course }: { course: Card }) {
@@ -11,7 +11,7 @@ export function CourseCard({ course }: { course: Card }) {
     <article className="group relative flex flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow-md has-[a:focus-visible]:border-brand-600 has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-brand-600 has-[a:focus-visible]:ring-offset-2">
       {course.coverImageId && (
         // The stored cover is already 960×540 WebP: shown at its own ratio, nothing shifts while it loads.
-        <Image src={`/images/${course.coverImageId}`} alt="" width={960} height={540} unoptimized className="-mx-5 -mt-5 mb-4 aspect-video w-[calc(100%+2.5rem)] max-w-none object-cover" />
+        <StoredImage id={course.coverImageId} alt="" width={960} height={540} className="-mx-5 -mt-5 mb-4 aspect-video w-[calc(100%+2.5rem)] max-w-none object-cover" />
       )}
       <div className="flex flex-wrap gap-2">
         {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">{course.price.currency}</Badge>}

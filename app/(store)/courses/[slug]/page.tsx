@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Image from "next/image";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
@@ -9,6 +8,7 @@ import { ActionButton } from "@/components/forms/action-button";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Price } from "@/components/ui/price";
+import { StoredImage } from "@/components/ui/stored-image";
 import { currentUser } from "@/lib/auth/session";
 import { isInCart } from "@/lib/cart";
 import { currentGuestCart } from "@/lib/cart/guest";
@@ -81,7 +81,7 @@ export default async function CoursePage({ params }: Props) {
       <script type="application/ld+json" nonce={nonce} dangerouslySetInnerHTML={{ __html: courseJsonLd(course, await storeOrigin()) }} />
       <article>
         {course.coverImageId && (
-          <Image src={`/images/${course.coverImageId}`} alt={`Cover of ${course.title}`} width={960} height={540} unoptimized priority className="mb-6 aspect-video w-full rounded-xl object-cover" />
+          <StoredImage id={course.coverImageId} alt={`Cover of ${course.title}`} width={960} height={540} priority className="mb-6 aspect-video w-full rounded-xl object-cover" />
         )}
         <div className="flex flex-wrap gap-2">
           {free ? <Badge tone="green">Free</Badge> : <Badge tone="brand">Paid course</Badge>}
@@ -98,7 +98,7 @@ export default async function CoursePage({ params }: Props) {
             ["Length", outline.lessons.length ? `${outline.lessons.length} lessons · ${outline.totalMinutes} min` : "—"],
             ["Instructor", course.instructorName ? (
               <span key="instructor" className="flex items-center gap-2">
-                {course.instructorImageId && <Image src={`/images/${course.instructorImageId}`} alt={`Photo of ${course.instructorName}`} width={32} height={32} unoptimized className="size-8 rounded-full object-cover" />}
+                {course.instructorImageId && <StoredImage id={course.instructorImageId} alt={`Photo of ${course.instructorName}`} width={32} height={32} className="size-8 rounded-full object-cover" />}
                 {course.instructorName}
               </span>
             ) : "—"],
@@ -135,7 +135,7 @@ export default async function CoursePage({ params }: Props) {
         {course.instructorName && course.instructorBio && (
           <section aria-labelledby="instructor-heading" className="mt-8 flex gap-4">
             {course.instructorImageId && (
-              <Image src={`/images/${course.instructorImageId}`} alt={`Photo of ${course.instructorName}`} width={64} height={64} unoptimized className="size-16 shrink-0 rounded-full object-cover" />
+              <StoredImage id={course.instructorImageId} alt={`Photo of ${course.instructorName}`} width={64} height={64} className="size-16 shrink-0 rounded-full object-cover" />
             )}
             <div>
               <h2 id="instructor-heading" className="text-lg font-semibold text-slate-900">
