@@ -10,11 +10,18 @@
  *    receipt, lesson — and the median run by performance is reported. Then every page, the author's included, gets
  *    an accessibility-only run at 390 px and one at desktop size.
  *
+ * 4. In the same run, the bare baselines of bench/pages-baselines.ts, 3 runs each: Next.js's smallest page (the
+ *    framework floor) and each buyer page with its scripts taken out (our HTML and CSS alone).
+ *
  * Every Lighthouse report is kept in .data/bench/lighthouse/<page>-<n>.json.
  * Chromium is Debian's, launched by Playwright with a DevTools port that Lighthouse drives.
- * Last line JSON: min_performance, min_accessibility (over every run), and per page: performance, accessibility,
- * lcp_ms, tbt_ms, cls, accessibility_390, accessibility_desktop, failing accessibility audits if any.
- * Environment: BENCH_RUNS (default 3), BENCH_PAGES (comma-separated page names, default all).
+ * Last line JSON: min_performance, min_accessibility (over every run), cpu_slowdown, framework_floor
+ * (performance, lcp_ms, tbt_ms of the floor), and per page: performance, accessibility, lcp_ms, tbt_ms, cls,
+ * script_free_performance, script_free_tbt_ms, accessibility_390, accessibility_desktop, failing accessibility
+ * audits if any.
+ * Environment: BENCH_RUNS (default 3), BENCH_PAGES (comma-separated page names, default all), BENCH_CPU_SLOWDOWN
+ * (Lighthouse's multiplier, default its own 4; `calibrated` derives it from this machine's benchmarkIndex the
+ * way Lighthouse's documentation says, see calibratedSlowdown).
  */
 import "@/lib/testing/quiet-log";
 import { execFile, spawnSync } from "node:child_process";
@@ -35,10 +42,12 @@ import { payPalEnvironment } from "@/lib/paypal/environment";
 import { PayPalProvider } from "@/lib/paypal/provider";
 import { freePort, PRODUCTION_ENV, startAppWithDatabase } from "@/lib/testing/app-process";
 import { signInOverHttp } from "@/lib/testing/http-session";
+import { calibratedSlowdown, startNextFloor, startScriptFreeProxy, type Baseline } from "./pages-baselines";
 
 const execFileAsync = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = process.env.BENCH_PAGES?.split(",");
+const CPU_SLOWDOWN = process.env.BENCH_CPU_SLOWDOWN ?? "4";
 const root = process.cwd();
 const reportDir = path.join(root, ".data", "bench", "lighthouse");
 let reportCount = 0;
@@ -48,7 +57,7 @@ const BOUGHT = "idempotent-apis";
 const IN_CART = "postgresql-for-app-developers";
 
 type Page = { name: string; path: string; as: "visitor" | "student" | "admin"; performance: boolean };
-type Scores = { performance: number; accessibility: number; lcp_ms: number; tbt_ms: number; cls: number; failing: string[] };
+type Scores = { performance: number; accessibility: number; lcp_ms: number; tbt_ms: number; cls: number; failing: string[]; benchmark_index: number };
 
 const score = (lhr: Result, category: string) => lhr.categories[category]?.score ?? 0;
 const numeric = (lhr: Result, audit: string) => lhr.audits[audit]?.numericValue ?? NaN;
@@ -70,6 +79,7 @@ function summarise(lhr: Result): Scores {
     tbt_ms: Math.round(numeric(lhr, "total-blocking-time")),
     cls: Math.round(numeric(lhr, "cumulative-layout-shift") * 1000) / 1000,
     failing: failingAudits(lhr),
+    benchmark_index: lhr.environment.benchmarkIndex,
   };
 }
 
@@ -99,6 +109,7 @@ async function main() {
   // Lighthouse drives Chromium over a DevTools port; Playwright only starts it with Debian's binary and flags.
   const debuggingPort = await freePort();
   const browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...chromiumLaunchOptions.args, `--remote-debugging-port=${debuggingPort}`] });
+  const baselines: Baseline[] = [];
   try {
     const db = app.db;
     const [student] = await db.select().from(users).where(eq(users.email, STUDENT.email));
@@ -139,9 +150,9 @@ async function main() {
       { name: "admin-new-lesson", path: `/admin/courses/${bought.id}/lessons/new`, as: "admin", performance: false },
     ].filter((page) => !ONLY || ONLY.includes(page.name)) as Page[];
 
-    const run = async (page: Page, flags: string[]) => {
+    const run = async (page: Page, flags: string[], origin = app.url) => {
       const cookie = cookies[page.as];
-      const args = [`${app.url}${page.path}`, `--port=${debuggingPort}`, "--quiet", "--output=json", "--output-path=stdout", ...flags];
+      const args = [`${origin}${page.path}`, `--port=${debuggingPort}`, "--quiet", "--output=json", "--output-path=stdout", ...flags];
       if (cookie) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookie })}`);
       // Lighthouse's own CLI under plain Node: under tsx its page functions would carry esbuild's __name helper,
       // which the page does not have.
@@ -151,9 +162,34 @@ async function main() {
       writeFileSync(path.join(reportDir, `${page.name}-${++reportCount}.json`), stdout);
       if (lhr.runtimeError) throw new Error(`${page.path}: ${lhr.runtimeError.message}`);
       const finalUrl = new URL(lhr.finalDisplayedUrl);
-      if (finalUrl.pathname !== new URL(page.path, app.url).pathname) throw new Error(`${page.path} ended at ${finalUrl.pathname} (signed out?)`);
+      if (finalUrl.pathname !== new URL(page.path, origin).pathname) throw new Error(`${page.path} ended at ${finalUrl.pathname} (signed out?)`);
       return summarise(lhr);
     };
+
+    // The baselines start now, so that the floor's build does not run while Lighthouse measures.
+    const floor = await startNextFloor(root);
+    baselines.push(floor);
+    const scriptFree = await startScriptFreeProxy(app.url);
+    baselines.push(scriptFree);
+    const floorPage: Page = { name: "next-floor", path: "/", as: "visitor", performance: true };
+    let slowdown = Number(CPU_SLOWDOWN);
+    if (CPU_SLOWDOWN === "calibrated") {
+      const probe = await run(floorPage, ["--only-categories=performance"], floor.url);
+      slowdown = Math.round(calibratedSlowdown(probe.benchmark_index) * 10) / 10;
+      console.log(`benchmarkIndex ${probe.benchmark_index}: CPU slowdown ${slowdown}× (Lighthouse's calibration)`);
+    }
+    if (!(slowdown > 0)) throw new Error(`BENCH_CPU_SLOWDOWN must be a number or "calibrated", not ${CPU_SLOWDOWN}`);
+    const performanceFlags = ["--only-categories=performance,accessibility", `--throttling.cpuSlowdownMultiplier=${slowdown}`];
+    /** RUNS Lighthouse runs of a page; the median by performance, with every run's score. */
+    const medianOf = async (page: Page, origin: string) => {
+      const runs: Scores[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await run(page, performanceFlags, origin));
+      runs.sort((a, b) => a.performance - b.performance);
+      return { median: runs[Math.floor(runs.length / 2)]!, runs };
+    };
+    const floorRuns = await medianOf(floorPage, floor.url);
+    const frameworkFloor = { performance: floorRuns.median.performance, lcp_ms: floorRuns.median.lcp_ms, tbt_ms: floorRuns.median.tbt_ms, performance_runs: floorRuns.runs.map((r) => r.performance) };
+    console.log(`  ${"Next.js floor".padEnd(26)} perf ${String(frameworkFloor.performance).padEnd(5)} (runs ${frameworkFloor.performance_runs.join(", ")})  LCP ${frameworkFloor.lcp_ms} ms  TBT ${frameworkFloor.tbt_ms} ms`);
 
     const report: Record<string, Record<string, unknown>> = {};
     const everyAccessibility: number[] = [];
@@ -162,11 +198,18 @@ async function main() {
       const entry: Record<string, unknown> = {};
       const failing = new Set<string>();
       if (page.performance) {
-        const runs: Scores[] = [];
-        for (let i = 0; i < RUNS; i++) runs.push(await run(page, ["--only-categories=performance,accessibility"]));
-        runs.sort((a, b) => a.performance - b.performance);
-        const median = runs[Math.floor(runs.length / 2)]!;
-        Object.assign(entry, { performance: median.performance, accessibility: median.accessibility, lcp_ms: median.lcp_ms, tbt_ms: median.tbt_ms, cls: median.cls, performance_runs: runs.map((r) => r.performance) });
+        const { median, runs } = await medianOf(page, app.url);
+        const bare = await medianOf(page, scriptFree.url);
+        Object.assign(entry, {
+          performance: median.performance,
+          accessibility: median.accessibility,
+          lcp_ms: median.lcp_ms,
+          tbt_ms: median.tbt_ms,
+          cls: median.cls,
+          performance_runs: runs.map((r) => r.performance),
+          script_free_performance: bare.median.performance,
+          script_free_tbt_ms: bare.median.tbt_ms,
+        });
         everyPerformance.push(median.performance);
         for (const r of runs) {
           everyAccessibility.push(r.accessibility);
@@ -183,18 +226,21 @@ async function main() {
       if (failing.size) entry.failing = [...failing];
       report[page.name] = entry;
       console.log(
-        `  ${page.name.padEnd(26)} ${page.performance ? `perf ${String(entry.performance).padEnd(5)} (runs ${(entry.performance_runs as number[]).join(", ")})  LCP ${entry.lcp_ms} ms  TBT ${entry.tbt_ms} ms  CLS ${entry.cls}  ` : ""}a11y 390 ${phone.accessibility}  desktop ${desktop.accessibility}${failing.size ? `  failing: ${[...failing].join("; ")}` : ""}`,
+        `  ${page.name.padEnd(26)} ${page.performance ? `perf ${String(entry.performance).padEnd(5)} (runs ${(entry.performance_runs as number[]).join(", ")})  LCP ${entry.lcp_ms} ms  TBT ${entry.tbt_ms} ms  CLS ${entry.cls}  without scripts ${entry.script_free_performance} (TBT ${entry.script_free_tbt_ms} ms)  ` : ""}a11y 390 ${phone.accessibility}  desktop ${desktop.accessibility}${failing.size ? `  failing: ${[...failing].join("; ")}` : ""}`,
       );
     }
     const summary = {
       min_performance: everyPerformance.length ? Math.min(...everyPerformance) : null,
       min_accessibility: Math.min(...everyAccessibility),
       runs: RUNS,
+      cpu_slowdown: slowdown,
+      framework_floor: frameworkFloor,
       pages: report,
     };
-    console.log(`min performance ${summary.min_performance} (target ≥ 0.95), min accessibility ${summary.min_accessibility} (target 1.0)`);
+    console.log(`min performance ${summary.min_performance} (target ≥ 0.95; Next.js's own smallest page: ${frameworkFloor.performance}), min accessibility ${summary.min_accessibility} (target 1.0)`);
     console.log(JSON.stringify(summary));
   } finally {
+    for (const baseline of baselines) await baseline.stop();
     await browser.close();
     await app.stop();
     await emulator.close();
