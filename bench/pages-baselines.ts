@@ -76,7 +76,14 @@ export async function startScriptFreeProxy(target: string): Promise<Baseline> {
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // Chromium keeps its connections open; close() alone would wait for them
+      }),
+  };
 }
 
 /**
