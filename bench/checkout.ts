@@ -121,9 +121,9 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
  * size with prepared statements and no ORM. A chain's latency added to the bare side's is the best ratio any design
  * with that many round trips can reach on this machine; its CPU is the driver's floor under app_cpu_ms_per_checkout.
  */
-async function databaseFloor(url: string, statements: number, concurrency: number, chains: number) {
+async function databaseFloor(url: string, pool: number, statements: number, concurrency: number, chains: number) {
   const { default: postgres } = await import("postgres");
-  const client = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), prepare: true, onnotice: () => {} });
+  const client = postgres(url, { max: pool, prepare: true, onnotice: () => {} });
   try {
     await client`create table if not exists bench_round_trips (id bigserial primary key, n int not null)`;
     const chain = async (): Promise<Timing> => {
@@ -152,7 +152,7 @@ const expectStatus = (what: string, result: HttpResult, status: number) => {
 
 async function main(): Promise<void> {
   // App modules are loaded after the environment above is set (the logger and crypto read it).
-  const [{ openPostgres }, { migrateDatabase }, admin, schema, { startCheckout, captureCheckout }, { PayPalClient }, { payPalEnvironment }, { PayPalProvider, orderRequestBody }, { money }, { createStripeDeps }, { stripeEnvironment }] =
+  const [{ openPostgres, poolSize }, { migrateDatabase }, admin, schema, { startCheckout, captureCheckout }, { PayPalClient }, { payPalEnvironment }, { PayPalProvider, orderRequestBody }, { money }, { createStripeDeps }, { stripeEnvironment }] =
     await Promise.all([
       import("@/db/client"),
       import("@/db/migrate"),
@@ -414,15 +414,15 @@ async function main(): Promise<void> {
     // The floor for the first provider's statement count, at each level (see databaseFloor).
     const statements = Math.round(reports[PROVIDERS[0]!]!.statements_per_checkout as number);
     const floor: Record<string, Awaited<ReturnType<typeof databaseFloor>>> = {};
-    for (const level of LEVELS) floor[String(level)] = await databaseFloor(url, statements, level, perRound());
+    const pool = poolSize();
+    for (const level of LEVELS) floor[String(level)] = await databaseFloor(url, pool, statements, level, perRound());
     for (const name of PROVIDERS) {
       const report = reports[name]!;
       report.floor_ratio_p50 = Object.fromEntries(LEVELS.map((level) => [level, round3((report.levels[level]!.bare.p50_ms + floor[level]!.chain_p50_ms) / report.levels[level]!.bare.p50_ms)]));
     }
 
-    const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
     const lines: string[] = [];
-    lines.push(`Checkout: create + capture, server side (the buyer's approval not timed); emulators in child processes answering after ${LATENCY_MS} ms; PostgreSQL pool ${poolSize}; app log level ${process.env.LOG_LEVEL ?? "info"} (lines in .data/bench/checkout-app.log)`);
+    lines.push(`Checkout: create + capture, server side (the buyer's approval not timed); emulators in child processes answering after ${LATENCY_MS} ms; PostgreSQL pool ${pool}; app log level ${process.env.LOG_LEVEL ?? "info"} (lines in .data/bench/checkout-app.log)`);
     lines.push(`  ours = startCheckout + captureCheckout (service layer, provider client, database); bare = the same provider calls, no database`);
     for (const name of PROVIDERS) {
       const report = reports[name]!;
@@ -450,7 +450,7 @@ async function main(): Promise<void> {
     lines.push("");
     lines.push("  targets: ratio_p50 ≤ 1.05 and ratio_p99 ≤ 1.25 at 10 and 50 in flight; app_cpu_ms_per_checkout ≤ 2.5");
     const first = reports[PROVIDERS[0]!]!;
-    const summary = { ...first, providers: reports, database_floor: { statements, levels: floor }, checkouts_per_side: perRound() * ROUNDS, pool: poolSize };
+    const summary = { ...first, providers: reports, database_floor: { statements, levels: floor }, checkouts_per_side: perRound() * ROUNDS, pool };
     console.log(lines.join("\n"));
     console.log(JSON.stringify(summary));
   } finally {

@@ -13,7 +13,7 @@
  * Environment: BENCH_CPU_PROF (a directory: each app instance writes a V8 CPU profile there when it stops),
  * BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32), BENCH_INSTANCES (default 1; more
  * app instances show how it scales out — on a 2-core machine the sender, the app and PostgreSQL share the cores),
- * DATABASE_POOL_SIZE (the app's pool, default 10).
+ * DATABASE_POOL_SIZE (the app's pool; without it, poolSize() in db/client.ts).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

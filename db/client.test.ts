@@ -1,8 +1,16 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "./schema";
-import { openPostgres } from "./client";
+import { openPostgres, poolSize } from "./client";
 import { useTestDb, testEngines } from "@/lib/testing/db";
+
+describe("pool size", () => {
+  it("is twice the machine's cores, at least 4 and at most 10, unless DATABASE_POOL_SIZE says otherwise", () => {
+    expect([1, 2, 3, 4, 5, 64].map((cores) => poolSize({}, cores))).toEqual([4, 4, 6, 8, 10, 10]);
+    expect(poolSize({ DATABASE_POOL_SIZE: "25" }, 2)).toBe(25);
+    expect(poolSize({ DATABASE_POOL_SIZE: "1" }, 64)).toBe(1);
+  });
+});
 
 describe.runIf(testEngines().includes("postgres"))("postgres client", () => {
   const t = useTestDb("postgres");
