@@ -169,9 +169,15 @@ async function main() {
         }),
       ).then(() => undefined),
     );
-    const kill = async (instance: Instance, why: string) => {
+    /**
+     * SIGKILL and restart. The random kills and the worst-moment kills are scheduled independently, so one may pick
+     * an instance the other has already killed and is restarting: then nothing is killed, and the caller answers
+     * `false` and tries again later.
+     */
+    const kill = async (instance: Instance, why: string): Promise<boolean> => {
+      const running = instance.process;
+      if (!instance.alive || !running) return false;
       instance.alive = false;
-      const running = instance.process!;
       instance.process = null;
       running.kill("SIGKILL");
       await running.exited;
@@ -179,6 +185,7 @@ async function main() {
       console.log(`  ${elapsed(started)} SIGKILL instance ${instance.index} (${why}); starting it again`);
       await boot(instance);
       console.log(`  ${elapsed(started)} instance ${instance.index} is back`);
+      return true;
     };
 
     for (const buyer of buyers) buyer.cookie = await signInOverHttp((await liveInstance()).url, buyer.email, PASSWORD);
@@ -242,11 +249,10 @@ async function main() {
         // Until PayPal has captured (the fault is used up) — unless the app answered without calling PayPal (this
         // buyer's other tab holds the claim): then this was not the moment, and a later checkout takes the kill.
         while (!answered && (await emulator.control.faults()).some((rule) => rule.path === capturePath)) await sleep(10);
-        if (answered) {
+        if (answered || !(await kill(victim, "PayPal has captured, the app has not committed"))) {
           pendingWorstMomentKill++;
         } else {
           counters.killsAfterCapture++;
-          await kill(victim, "PayPal has captured, the app has not committed");
         }
       }
       const captured = await withRetries(async (n) => (n === 0 && first ? first : send<CaptureResult>(buyer.cookie, captureId, args).promise));
@@ -284,9 +290,8 @@ async function main() {
       while (running) {
         await sleep(50);
         if (randomKills.length && done >= randomKills[0]! && instances.every((instance) => instance.alive)) {
-          randomKills.shift();
           await sleep(between(0, 400));
-          await kill(instances[between(0, 1)]!, "a random moment");
+          if (await kill(instances[between(0, 1)]!, "a random moment")) randomKills.shift();
         }
         if (worstMoments.length && done >= worstMoments[0]!) {
           worstMoments.shift();
