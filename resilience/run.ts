@@ -171,8 +171,8 @@ async function main() {
     );
     /**
      * SIGKILL and restart. The random kills and the worst-moment kills are scheduled independently, so one may pick
-     * an instance the other has already killed and is restarting: then nothing is killed, and the caller answers
-     * `false` and tries again later.
+     * an instance the other has already killed and is restarting: then nothing is killed, kill answers `false`,
+     * and the caller tries again later.
      */
     const kill = async (instance: Instance, why: string): Promise<boolean> => {
       const running = instance.process;
