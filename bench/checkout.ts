@@ -34,7 +34,8 @@
  * reads: the app's log lines go to .data/bench/checkout-app.log, everything else is printed.
  *
  * Environment: BENCH_LATENCY_MS (200), BENCH_PROVIDERS ("paypal,stripe"), BENCH_LEVELS ("10,50"), BENCH_CHECKOUTS
- * (measured checkouts per side and level, default 400), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL.
+ * (measured checkouts per side and level, default 400), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
+ * BENCH_CPU_PROFILE_DIR (a CPU profile of each measured round, e.g. paypal-ours-10-1.cpuprofile).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -43,7 +44,7 @@ import { Agent } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { httpCall, percentile, root, round3, startEmulatorProcess, type HttpResult } from "./support";
+import { httpCall, percentile, profiled, root, round3, startEmulatorProcess, type HttpResult } from "./support";
 
 // The OAuth token cache encrypts what it stores; a throw-away key is enough for a throw-away database.
 process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-checkout-encryption-key";
@@ -374,7 +375,7 @@ async function main(): Promise<void> {
           // ABBA: ours, bare | bare, ours | …
           const order: Side[] = r % 2 === 0 ? ["ours", "bare"] : ["bare", "ours"];
           for (const side of order) {
-            const round = await runRound(runners[side], level, perRound());
+            const round = await profiled(`${name}-${side}-${level}`, () => runRound(runners[side], level, perRound()));
             collected[side].timings.push(...round.timings);
             collected[side].seconds += round.seconds;
             collected[side].cpuMicros += round.cpuMicros;

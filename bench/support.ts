@@ -52,3 +52,28 @@ export function httpCall(agent: Agent, base: URL, method: string, pathname: stri
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 export const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * Runs `work`; when BENCH_CPU_PROFILE_DIR is set, records a V8 CPU profile of this process while it runs and writes it
+ * there as `<name>-<n>.cpuprofile` (open it in Chrome's DevTools). Unlike `node --cpu-prof`, which covers the whole
+ * run (seeding, warm-ups, baselines), this profiles only the part a target is about.
+ */
+export async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return work();
+  const { Session } = await import("node:inspector/promises");
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name}-${++profilesWritten}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+let profilesWritten = 0;
