@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
 import { enrollments, orders, paymentEvents, payments } from "@/db/schema";
 import { addToCart, cartCount } from "@/lib/cart";
 import { enroll } from "@/lib/enrollment";
@@ -287,6 +288,38 @@ for (const engine of testEngines()) {
       expect((await h.db.select().from(orders).where(eq(orders.id, loser.orderId)))[0]!.status).toBe("cancelled");
       expect(await h.db.select().from(payments).innerJoin(orders, eq(orders.id, payments.orderId)).where(eq(orders.userId, user.id))).toHaveLength(1);
       expect(await h.emulator.control.calls({ path: `/v2/checkout/orders/${loser.providerOrderId}/capture` })).toEqual([]);
+    });
+
+    // Deterministic where the test above is a race: tab A's claim holds the buyer's row while tab B's claim waits for
+    // it. B must see A's claim once A commits; a claim that took its snapshot before waiting (a single statement with
+    // the lock in a CTE) or took no lock would charge B too. Needs two real connections: PostgreSQL only.
+    it.skipIf(engine === "pglite")("a claim that waited for another tab's claim sees it once that one commits", async () => {
+      const deps = h.instance();
+      const other = h.secondPool();
+      const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+      const tabA = await startAndApprove(deps, user.id, course.id);
+      const tabB = await startAndApprove(deps, user.id, course.id);
+
+      let commitA!: () => void;
+      const aMayCommit = new Promise<void>((resolve) => (commitA = resolve));
+      let aHolds!: () => void;
+      const aHoldsLock = new Promise<void>((resolve) => (aHolds = resolve));
+      const claimA = other.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from users where id = ${user.id} for no key update`);
+        await tx.execute(sql`update orders set status = 'approved', capture_started_at = now() where id = ${tabA.orderId}`);
+        aHolds();
+        await aMayCommit;
+      });
+      await aHoldsLock;
+      const captureB = captureCheckout(deps, user.id, tabB.providerOrderId);
+      // B is waiting for A's lock (not merely slow) before A commits.
+      await expect.poll(async () => (await queryRows<{ n: number }>(h.db, sql`select count(*)::int as n from pg_locks where not granted`))[0]!.n, { timeout: 5_000 }).toBeGreaterThan(0);
+      commitA();
+      await claimA;
+
+      expect(await captureB).toMatchObject({ ok: false, kind: "refused", message: CHECKOUT_MESSAGES.otherPaymentInFlight });
+      expect(await h.emulator.control.calls({ path: `/v2/checkout/orders/${tabB.providerOrderId}/capture` })).toEqual([]);
+      expect((await h.db.select().from(orders).where(eq(orders.id, tabB.orderId)))[0]!.status).toBe("created");
     });
 
     it("another student cannot capture someone else's order, and nothing changes", async () => {

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, asc, eq, exists, inArray, ne, notExists, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
-import { preparedPerDb, type Db, type Queryable, type Tx } from "@/db/client";
-import { cartItems, carts, courses, enrollments, gatewayConnections, gatewayHandoffs, orderItems, orders, orderStatus, users, type Course, type Order } from "@/db/schema";
+import { and, asc, eq, exists, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { preparedPerDb, queryRows, type Db, type Queryable } from "@/db/client";
+import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, type Course, type Order } from "@/db/schema";
 import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
@@ -260,121 +260,22 @@ function settledResult(order: Order): CaptureResult | null {
 
 /**
  * Marks the order approved and "capture in flight" — unless the buyer already owns one of its courses, or
- * another of their orders for one of these courses is being captured or is pending. The buyer's row lock makes
- * two such claims take turns, so two tabs (or two instances) cannot both charge for the same course.
+ * another of their orders for one of these courses is being captured or is pending. Two such claims take turns on
+ * the buyer's row, so two tabs (or two instances) cannot both charge for the same course. The guard is the
+ * database's `claim_capture` (migration 0018, where the reasoning is): one round trip, no transaction held open
+ * from here.
  */
 type Claim = { status: "claimed"; attempt: number } | { status: "owned" } | { status: "in_flight" };
 
-/** The statuses from which the state machine lets an order become "approved" (claimed). */
-const CLAIMABLE = orderStatus.enumValues.filter((status) => transition(status, "approved").ok);
+/** The statuses from which the state machine lets an order become "approved" (claimed), as a PostgreSQL array. */
+const CLAIMABLE = `{${orderStatus.enumValues.filter((status) => transition(status, "approved").ok).join(",")}}`;
 
 async function claimCapture(db: Db, order: Order): Promise<Claim> {
-  return db.transaction(async (tx) => {
-    const guards = order.userId ? await storeGuards(tx, order, order.userId) : await gatewayGuards(tx, order);
-    // With the buyer's lock held, one statement (so it sees every claim committed before ours): the order is
-    // claimed unless what it pays for is owned through another order or being paid by another order of theirs,
-    // and only from a status the state machine lets become "approved" (the update's row lock waits for a
-    // concurrent fulfil() and re-checks the status after it).
-    const [claimed] = await tx
-      .update(orders)
-      .set({ status: "approved", captureStartedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(orders.id, order.id), inArray(orders.status, CLAIMABLE), notExists(guards.owned()), notExists(guards.inFlight())))
-      .returning({ attempt: orders.captureAttempt });
-    if (claimed) return { status: "claimed" as const, attempt: claimed.attempt };
-    // Not claimed (rare): say why. Owned wins; otherwise another capture is in flight, or the order settled meanwhile
-    // and the buyer's next read shows how.
-    const [owned] = await guards.owned();
-    return { status: owned ? ("owned" as const) : ("in_flight" as const) };
-  });
-}
-
-/** A query for "another order stands in the way"; embedded in the claim, or run to say why it failed. */
-type Guard = () => SQLWrapper & PromiseLike<unknown[]>;
-type ClaimGuards = { owned: Guard; inFlight: Guard };
-
-/** A store buyer's claims take turns on their user row; their courses must not be owned or in flight elsewhere. */
-async function storeGuards(tx: Tx, order: Order, userId: string): Promise<ClaimGuards> {
-  // NO KEY UPDATE: claims take turns, while foreign-key checks of fulfil()'s enrollment inserts (key share
-  // locks on the same row) do not wait on us — FOR UPDATE here deadlocks against a concurrent fulfil().
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
-  const courseIds = orderCourseIds(tx, order.id);
-  return { owned: () => ownedElsewhere(tx, order, userId, courseIds), inFlight: () => otherCaptureInFlight(tx, order, userId, courseIds) };
-}
-
-/**
- * An LMS learner may hold several handoffs for one class (each "Join now" is a new token): their claims take turns
- * on the connection's row, and only one order across those handoffs is ever paid.
- */
-async function gatewayGuards(tx: Tx, order: Order): Promise<ClaimGuards> {
-  const [mine] = await tx.select().from(gatewayHandoffs).where(eq(gatewayHandoffs.id, order.gatewayHandoffId!));
-  await tx.select({ id: gatewayConnections.id }).from(gatewayConnections).where(eq(gatewayConnections.id, mine!.connectionId)).for("no key update");
-  const sibling = alias(orders, "sibling_order");
-  const siblingHandoff = alias(gatewayHandoffs, "sibling_handoff");
-  const siblings = (status: SQL) =>
-    tx
-      .select({ id: sibling.id })
-      .from(sibling)
-      .innerJoin(siblingHandoff, eq(siblingHandoff.id, sibling.gatewayHandoffId))
-      .where(
-        and(
-          eq(siblingHandoff.connectionId, mine!.connectionId),
-          eq(siblingHandoff.sub, mine!.sub),
-          eq(siblingHandoff.lmsClass, mine!.lmsClass),
-          ne(sibling.id, order.id),
-          status,
-        ),
-      )
-      .limit(1);
-  return {
-    owned: () => siblings(inArray(sibling.status, ["completed", "partially_refunded"])),
-    inFlight: () => siblings(inFlightSql(sibling)),
-  };
-}
-
-/** Pending, or approved with a capture started recently (older claims are presumed dead). */
-const inFlightSql = (o: { status: AnyPgColumn; captureStartedAt: AnyPgColumn }) =>
-  sql`(${o.status} = 'pending' or (${o.status} = 'approved' and ${o.captureStartedAt} > now() - make_interval(secs => ${CAPTURE_CLAIM_SECONDS})))`;
-
-type OrderCourses = ReturnType<typeof orderCourseIds>;
-function orderCourseIds(tx: Tx, orderId: string) {
-  return tx.select({ id: orderItems.courseId }).from(orderItems).where(eq(orderItems.orderId, orderId));
-}
-
-/** An active full enrollment of the buyer in one of these courses that another order (or a grant) gave them. */
-function ownedElsewhere(tx: Tx, order: Order, userId: string, courseIds: OrderCourses) {
-  return tx
-    .select({ id: enrollments.id })
-    .from(enrollments)
-    .leftJoin(orderItems, eq(orderItems.id, enrollments.orderItemId))
-    .where(
-      and(
-        eq(enrollments.userId, userId),
-        inArray(enrollments.courseId, courseIds),
-        eq(enrollments.status, "active"),
-        eq(enrollments.mode, "full"),
-        sql`${orderItems.orderId} is distinct from ${order.id}`,
-      ),
-    )
-    .limit(1);
-}
-
-/** Another order of the buyer for one of these courses whose capture is pending or started recently. */
-function otherCaptureInFlight(tx: Tx, order: Order, userId: string, courseIds: OrderCourses) {
-  const other = alias(orders, "other_order");
-  const otherItem = alias(orderItems, "other_item");
-  return tx
-    .select({ id: other.id })
-    .from(other)
-    .innerJoin(otherItem, eq(otherItem.orderId, other.id))
-    .where(
-      and(
-        eq(other.userId, userId),
-        ne(other.id, order.id),
-        inArray(otherItem.courseId, courseIds),
-        inFlightSql(other),
-      ),
-    )
-    .limit(1);
+  const [claim] = await queryRows<{ outcome: "claimed" | "owned" | "in_flight"; attempt: number | null }>(
+    db,
+    sql`select outcome, attempt from claim_capture(${order.id}::uuid, ${CLAIMABLE}::order_status[], ${CAPTURE_CLAIM_SECONDS}::integer)`,
+  );
+  return claim!.outcome === "claimed" ? { status: "claimed", attempt: claim!.attempt! } : { status: claim!.outcome };
 }
 
 async function releaseClaim(db: Db, orderId: string) {
