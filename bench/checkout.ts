@@ -20,9 +20,11 @@
  * - app_cpu_ms_per_checkout: CPU time of this process during "ours" rounds per checkout (service layer, provider
  *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own.
  *
- * - statements_per_checkout: what the app's pool sent per "ours" checkout. database_floor: chains of that many
- *   one-row inserts (each its own commit) with no ORM and no provider, at each level; floor_ratio_p50 is the bare
- *   p50 plus a chain's p50, over the bare p50 — the best ratio that many round trips allow on this machine.
+ * - statements_per_checkout: what a checkout sends, counted over a few unmeasured checkouts on a connection of its
+ *   own (counting turns on postgres.js's debug mode, which the measured pool must not pay for).
+ * - database_floor: chains of that many one-row inserts (each its own commit) with no ORM and no provider, at each
+ *   level; floor_ratio_p50 is the bare p50 plus a chain's p50, over the bare p50 — the best ratio that many round
+ *   trips allow on this machine.
  *
  * Prints a table and, as the last line, JSON: per provider under providers.<name>, and for PayPal also at top level:
  *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels,
@@ -44,6 +46,7 @@ import { Agent } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { Db } from "@/db/client";
 import { httpCall, percentile, profiled, root, round3, startEmulatorProcess, type HttpResult } from "./support";
 
 // The OAuth token cache encrypts what it stores; a throw-away key is enough for a throw-away database.
@@ -61,6 +64,8 @@ const warmupPerSide = (level: number) => Math.max(50, level * 4);
 /** Approvals measured alone, to take the buyer's part out of the app's CPU. */
 const APPROVALS_MEASURED = 300;
 const PRICE_MINOR = 4900;
+/** Unmeasured checkouts, one at a time, over a connection that counts statements (statements_per_checkout). */
+const STATEMENT_COUNTING_CHECKOUTS = 10;
 
 type ProviderName = "paypal" | "stripe";
 type Timing = { create: number; capture: number };
@@ -85,12 +90,8 @@ function stats(timings: Timing[], seconds: number, cpuMicros: number): SideStats
 }
 
 /** One closed-loop round: the first and last `concurrency` checkouts are run but not recorded. */
-/** Statements the app's pool has sent (openPostgres's onQuery). */
-let statementsSent = 0;
-
 async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number) {
   const total = recorded + 2 * concurrency;
-  const statementsBefore = statementsSent;
   const timings: Timing[] = [];
   let started = 0;
   let firstStart = Infinity;
@@ -113,7 +114,7 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
   );
   const cpu = process.cpuUsage(cpuBefore);
   // This process's CPU over the round, apportioned to the recorded checkouts.
-  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: ((cpu.user + cpu.system) * timings.length) / total, statementsPerCheckout: (statementsSent - statementsBefore) / total };
+  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: ((cpu.user + cpu.system) * timings.length) / total };
 }
 
 /**
@@ -139,6 +140,12 @@ async function databaseFloor(url: string, pool: number, statements: number, conc
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/** Deps built once per database handle (the measured pool, the counting connection). */
+function perDatabase<D>(build: (db: Db) => D): (db: Db) => D {
+  const built = new Map<Db, D>();
+  return (db) => built.get(db) ?? built.set(db, build(db)).get(db)!;
 }
 
 const form = (fields: Record<string, string | number>) => new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
@@ -172,6 +179,7 @@ async function main(): Promise<void> {
   const dbName = `coursepay_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
   const children: ChildProcess[] = [];
   let handle: Awaited<ReturnType<typeof openPostgres>> | undefined;
+  let counting: Awaited<ReturnType<typeof openPostgres>> | undefined;
   let dbCreated = false;
   const controlAgent = new Agent({ keepAlive: true, maxSockets: 64 });
   const bareAgent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -181,6 +189,7 @@ async function main(): Promise<void> {
     bareAgent.destroy();
     for (const child of children) child.kill("SIGTERM");
     await handle?.close().catch(() => undefined);
+    await counting?.close().catch(() => undefined);
     if (dbCreated) await admin.dropDatabase(dbName).catch((error: unknown) => console.error(`could not drop ${dbName}:`, error));
   };
   const interrupted = () => void cleanup().finally(() => process.exit(130));
@@ -196,13 +205,24 @@ async function main(): Promise<void> {
     } finally {
       await migrating.close();
     }
-    // The app's own pool settings (db/client.ts, DATABASE_POOL_SIZE).
-    handle = openPostgres(url, { onQuery: () => statementsSent++ });
+    // The app's own pool settings (db/client.ts, DATABASE_POOL_SIZE), as in production: no statement hook, which
+    // turns on postgres.js's debug mode (an Error and its stack trace captured for every query).
+    handle = openPostgres(url);
     const db = handle.db;
+    // A connection of its own that counts what a checkout sends, for a few unmeasured checkouts.
+    let statementsSent = 0;
+    counting = openPostgres(url, { max: 1, onQuery: () => statementsSent++ });
+    const countingDb = counting.db;
+    const statementsPer = async (checkout: (db: Db) => Promise<Timing>) => {
+      await checkout(countingDb); // not counted: the provider client's first call fetches and stores its OAuth token
+      const before = statementsSent;
+      for (let i = 0; i < STATEMENT_COUNTING_CHECKOUTS; i++) await checkout(countingDb);
+      return (statementsSent - before) / STATEMENT_COUNTING_CHECKOUTS;
+    };
 
     // Seed one user and one course per "ours" checkout (warm-ups and unrecorded round edges included).
     const oursPerLevel = (level: number) => warmupPerSide(level) + ROUNDS * (perRound() + 2 * level);
-    const needed = PROVIDERS.length * LEVELS.reduce((total, level) => total + oursPerLevel(level), 0);
+    const needed = PROVIDERS.length * (1 + STATEMENT_COUNTING_CHECKOUTS + LEVELS.reduce((total, level) => total + oursPerLevel(level), 0));
     const buyers: Buyer[] = [];
     for (let offset = 0; offset < needed; offset += 2_000) {
       const size = Math.min(2_000, needed - offset);
@@ -241,7 +261,7 @@ async function main(): Promise<void> {
     };
 
     /** A provider's two sides and the buyer's approval step (the part of a checkout that is not the store's). */
-    type Scenario = { ours: () => Promise<Timing>; bare: () => Promise<Timing>; approvalCpuMs: () => Promise<number> };
+    type Scenario = { ours: (db: Db) => Promise<Timing>; bare: () => Promise<Timing>; approvalCpuMs: () => Promise<number> };
 
     const startEmulator = async (service: ProviderName) => {
       const emulator = await startEmulatorProcess({}, service);
@@ -267,7 +287,7 @@ async function main(): Promise<void> {
     const paypalScenario = async (): Promise<Scenario> => {
       const emulator = await startEmulator("paypal");
       const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator.url });
-      const deps = { db, provider: new PayPalProvider(new PayPalClient({ env, db })), checkoutEnabled: true };
+      const depsFor = perDatabase((db) => ({ db, provider: new PayPalProvider(new PayPalClient({ env, db })), checkoutEnabled: true }));
       const approve = (id: string) => emulator.control(`/orders/${encodeURIComponent(id)}/approve`, { outcome: "success" });
 
       const basic = Buffer.from(`${env.clientId}:${env.clientSecret}`).toString("base64");
@@ -283,7 +303,7 @@ async function main(): Promise<void> {
       };
 
       return {
-        ours: () => oursCheckout(deps, approve),
+        ours: (db) => oursCheckout(depsFor(db), approve),
         async bare() {
           const t0 = performance.now();
           const { orderId, providerOrderId } = await bareCreate();
@@ -303,7 +323,7 @@ async function main(): Promise<void> {
     const stripeScenario = async (): Promise<Scenario> => {
       const emulator = await startEmulator("stripe");
       const env = stripeEnvironment({ STRIPE_ENV: "local", STRIPE_EMULATOR_PORT: emulator.base.port });
-      const deps = createStripeDeps(env, db);
+      const depsFor = perDatabase((db) => createStripeDeps(env, db));
       const pay = (id: string) => emulator.control(`/sessions/${encodeURIComponent(id)}/pay`, {});
       const returnUrls = () => ({ success: "http://store.test/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}", cancel: "http://store.test/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}" });
       const headers = { authorization: `Bearer ${env.secretKey}`, accept: "application/json", "content-type": "application/x-www-form-urlencoded" };
@@ -329,7 +349,7 @@ async function main(): Promise<void> {
       };
 
       return {
-        ours: () => oursCheckout(deps, pay, { returnUrls }),
+        ours: (db) => oursCheckout(depsFor(db), pay, { returnUrls }),
         async bare() {
           const t0 = performance.now();
           const sessionId = await bareCreate();
@@ -358,18 +378,18 @@ async function main(): Promise<void> {
 
     for (const name of PROVIDERS) {
       const scenario = await scenarios[name]();
-      const runners: Record<Side, () => Promise<Timing>> = { ours: scenario.ours, bare: scenario.bare };
+      const runners: Record<Side, () => Promise<Timing>> = { ours: () => scenario.ours(db), bare: scenario.bare };
       const levels: ProviderReport["levels"] = {};
       let oursCpu = 0;
       let oursCheckouts = 0;
-      let statementsPerCheckout = 0;
+      const statementsPerCheckout = await statementsPer(scenario.ours);
       for (const level of LEVELS) {
         // Warm-up of both sides at this level (JIT, pool connections, prepared statements, emulator sockets).
-        await runRound(scenario.ours, level, warmupPerSide(level) - 2 * level);
+        await runRound(runners.ours, level, warmupPerSide(level) - 2 * level);
         await runRound(scenario.bare, level, warmupPerSide(level) - 2 * level);
-        const collected: Record<Side, { timings: Timing[]; seconds: number; cpuMicros: number; statementsPerCheckout: number }> = {
-          ours: { timings: [], seconds: 0, cpuMicros: 0, statementsPerCheckout: 0 },
-          bare: { timings: [], seconds: 0, cpuMicros: 0, statementsPerCheckout: 0 },
+        const collected: Record<Side, { timings: Timing[]; seconds: number; cpuMicros: number }> = {
+          ours: { timings: [], seconds: 0, cpuMicros: 0 },
+          bare: { timings: [], seconds: 0, cpuMicros: 0 },
         };
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA: ours, bare | bare, ours | …
@@ -379,7 +399,6 @@ async function main(): Promise<void> {
             collected[side].timings.push(...round.timings);
             collected[side].seconds += round.seconds;
             collected[side].cpuMicros += round.cpuMicros;
-            collected[side].statementsPerCheckout = round.statementsPerCheckout;
           }
         }
         const o = stats(collected.ours.timings, collected.ours.seconds, collected.ours.cpuMicros);
@@ -387,7 +406,6 @@ async function main(): Promise<void> {
         levels[String(level)] = { ours: o, bare: b, ratio_p50: round3(o.p50_ms / b.p50_ms), ratio_p99: round3(o.p99_ms / b.p99_ms) };
         oursCpu += collected.ours.cpuMicros;
         oursCheckouts += o.checkouts;
-        statementsPerCheckout = collected.ours.statementsPerCheckout;
       }
       const approvalCpu = await scenario.approvalCpuMs();
       const report: ProviderReport = {

@@ -50,7 +50,10 @@ export function poolSize(env: Record<string, string | undefined> = process.env, 
   return Math.min(10, Math.max(4, 2 * cores));
 }
 
-/** `onQuery`: called for every statement sent (bench:checkout counts a checkout's round trips with it). */
+/**
+ * `onQuery`: called for every statement sent (bench:checkout counts a checkout's round trips with it). It is
+ * postgres.js's `debug` hook, which also captures a stack trace for every query: for measuring, not for serving.
+ */
 export function openPostgres(url: string, options: { max?: number; onQuery?: () => void } = {}): DbHandle {
   const client = postgres(url, {
     max: options.max ?? poolSize(),
