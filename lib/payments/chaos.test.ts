@@ -30,7 +30,8 @@ const CHECKOUTS = Number(process.env.CHAOS_CHECKOUTS ?? 200);
 /** The share of checkouts paid by card through Stripe. */
 const STRIPE_SHARE = 0.3;
 const CONCURRENCY = 8;
-const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+// `||`, not `??`: an empty CHAOS_SEED= means a new seed, not seed 0.
+const SEED = Number(process.env.CHAOS_SEED || Date.now() % 2 ** 31);
 
 
 type AfterPayment = "keep" | "full-refund" | "partial-refund" | "unmatched-refund" | "chargeback" | "admin-refund";
