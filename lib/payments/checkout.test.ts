@@ -312,8 +312,9 @@ for (const engine of testEngines()) {
       });
       await aHoldsLock;
       const captureB = captureCheckout(deps, user.id, tabB.providerOrderId);
-      // B is waiting for A's lock (not merely slow) before A commits.
-      await expect.poll(async () => (await queryRows<{ n: number }>(h.db, sql`select count(*)::int as n from pg_locks where not granted`))[0]!.n, { timeout: 5_000 }).toBeGreaterThan(0);
+      // B is waiting for A's lock (not merely slow) before A commits; only this test file's database counts, since
+      // other files' tests run at the same time on the same server.
+      await expect.poll(async () => (await queryRows<{ n: number }>(h.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n, { timeout: 5_000 }).toBeGreaterThan(0);
       commitA();
       await claimA;
 
