@@ -1,8 +1,10 @@
 /**
- * What every app start does before serving: apply pending migrations, then (when enabled) seed the demo
- * catalog and accounts. Called from instrumentation.ts, so `next dev` and `next start` behave the same.
+ * What every app start does before serving: wait for a PostgreSQL server that is still starting, apply pending
+ * migrations, then (when enabled) seed the demo catalog and accounts. Called from instrumentation.ts, so
+ * `next dev` and `next start` behave the same.
  */
-import { dbHandle } from "./client";
+import { sql } from "drizzle-orm";
+import { dbHandle, type DbHandle } from "./client";
 import { migrateDatabase } from "./migrate";
 import { seedDemo } from "./seed";
 
@@ -12,9 +14,49 @@ export function demoSeedingEnabled(): boolean {
   return flag ? flag === "true" : process.env.NODE_ENV !== "production";
 }
 
+/** How long a start waits for the database to accept connections (`DATABASE_WAIT_SECONDS`). */
+export function databaseWaitSeconds(env: Record<string, string | undefined> = process.env): number {
+  return env.DATABASE_WAIT_SECONDS ? Number(env.DATABASE_WAIT_SECONDS) : 30;
+}
+
+/**
+ * What a server that is starting, restarting or not yet reachable answers (a refused or reset connection, a
+ * timeout, a name its DNS does not know yet, PostgreSQL's "the database system is starting up"). Anything else
+ * — a wrong password, a database that does not exist — will not go away by waiting.
+ */
+const NOT_READY = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "57P03"]);
+
+function notReadyYet(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (NOT_READY.has(String((e as { code?: unknown }).code))) return true;
+  }
+  return false;
+}
+
+/**
+ * Waits up to `seconds` for the database to answer: an app started together with its database (a compose file,
+ * a host rebooting) or while it restarts comes up once the database does, instead of exiting. Says once that it
+ * waits and why. PGlite runs in this process, so there is nothing to wait for.
+ */
+export async function waitForDatabase(handle: DbHandle, seconds: number, pauseMs = 500): Promise<void> {
+  if (handle.engine === "pglite") return;
+  const deadline = Date.now() + seconds * 1000;
+  for (let said = false; ; said = true) {
+    try {
+      await handle.db.execute(sql`select 1`);
+      return;
+    } catch (error) {
+      if (!notReadyYet(error) || Date.now() >= deadline) throw error;
+      if (!said) console.log(`[coursepay] waiting up to ${seconds} s for the database (${handle.describe}) to accept connections`);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
 export async function bootstrapDatabase(): Promise<void> {
   const handle = dbHandle();
   const started = Date.now();
+  await waitForDatabase(handle, databaseWaitSeconds());
   await migrateDatabase(handle);
   const report = demoSeedingEnabled() ? await seedDemo(handle.db) : null;
   console.log(`[coursepay] database ready: ${handle.describe} (${Date.now() - started} ms)`);

@@ -1,6 +1,7 @@
 /** A production start with a bad configuration exits non-zero with one line per problem, before it listens. */
 import { describe, expect, it } from "vitest";
-import { PRODUCTION_ENV, spawnApp } from "@/lib/testing/app-process";
+import { freePort, PRODUCTION_ENV, spawnApp } from "@/lib/testing/app-process";
+import { startPgCluster } from "@/lib/testing/pg-cluster";
 import { databaseUrl } from "@/lib/testing/postgres-admin";
 
 async function failedStart(env: Record<string, string | undefined>) {
@@ -22,10 +23,29 @@ describe("a production start", () => {
     expect(lines.some((line) => /ready/i.test(line))).toBe(false);
   });
 
-  it("exits 1 with the root cause when the database cannot be reached", async () => {
-    const { code, problems } = await failedStart({ ...PRODUCTION_ENV, DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+  it("exits 1 with the root cause when the database cannot be reached in DATABASE_WAIT_SECONDS", async () => {
+    const { code, problems, lines } = await failedStart({ ...PRODUCTION_ENV, DATABASE_URL: "postgres://postgres@127.0.0.1:1/none", DATABASE_WAIT_SECONDS: "1" });
     expect(code).toBe(1);
+    expect(lines).toContainEqual(expect.stringContaining("waiting up to 1 s for the database"));
     expect(problems).toEqual([expect.stringContaining("ECONNREFUSED")]);
+  });
+
+  it("started before its database, it waits, then migrates and serves once the database is up", async () => {
+    const port = await freePort();
+    const app = await spawnApp({ ...PRODUCTION_ENV, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres` }, { waitForReady: false });
+    const said = (text: string) => app.lines.some((line) => line.includes(text));
+    let cluster: ReturnType<typeof startPgCluster> | null = null;
+    try {
+      await expect.poll(() => said("waiting up to 30 s for the database"), { timeout: 30_000 }).toBe(true);
+      expect(said("ready on")).toBe(false);
+      cluster = startPgCluster(port);
+      await expect.poll(() => said("ready on"), { timeout: 60_000 }).toBe(true);
+      expect(said("database ready")).toBe(true);
+      expect((await fetch(app.url)).status).toBe(200);
+    } finally {
+      await app.stop();
+      cluster?.stop();
+    }
   });
 
   it("refuses to send payments to the emulator unless told to", async () => {

@@ -32,6 +32,7 @@ export function configurationProblems(env: Env = process.env): string[] {
   problems.push(
     wholeNumber(env, "TRUSTED_PROXY_HOPS", { min: 0 }),
     wholeNumber(env, "DATABASE_POOL_SIZE", { min: 1 }),
+    wholeNumber(env, "DATABASE_WAIT_SECONDS", { min: 0 }),
     wholeNumber(env, "RECONCILE_INTERVAL_SECONDS", { min: 0 }),
     wholeNumber(env, "OUTBOX_INTERVAL_MS", { min: 100 }),
     wholeNumber(env, "PORT", { min: 1 }),

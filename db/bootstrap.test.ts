@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "@/lib/testing/app-process";
+import { databaseUrl } from "@/lib/testing/postgres-admin";
+import { testEngines } from "@/lib/testing/db";
+import { openPostgres, type DbHandle } from "./client";
+import { databaseWaitSeconds, waitForDatabase } from "./bootstrap";
+
+describe("waiting for the database at start-up", () => {
+  const handles: DbHandle[] = [];
+  const open = (url: string) => {
+    const handle = openPostgres(url, { max: 1 });
+    handles.push(handle);
+    return handle;
+  };
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await Promise.all(handles.splice(0).map((handle) => handle.close()));
+  });
+
+  it("waits 30 s unless DATABASE_WAIT_SECONDS says otherwise", () => {
+    expect(databaseWaitSeconds({})).toBe(30);
+    expect(databaseWaitSeconds({ DATABASE_WAIT_SECONDS: "0" })).toBe(0);
+    expect(databaseWaitSeconds({ DATABASE_WAIT_SECONDS: "120" })).toBe(120);
+  });
+
+  it("keeps trying a server that refuses connections, says so once, and gives up with the cause when the time is over", async () => {
+    const said = vi.spyOn(console, "log").mockImplementation(() => {});
+    const handle = open(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
+    const started = Date.now();
+    const error = await waitForDatabase(handle, 1, 100).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(String((error as Error).cause ?? error)).toContain("ECONNREFUSED");
+    expect(said.mock.calls).toEqual([[expect.stringMatching(/^\[coursepay\] waiting up to 1 s for the database \(PostgreSQL at 127\.0\.0\.1:\d+\/none\)/)]]);
+  });
+
+  it.runIf(testEngines().includes("postgres"))("does not wait for what waiting cannot fix: a role the server does not know", async () => {
+    const said = vi.spyOn(console, "log").mockImplementation(() => {});
+    const url = new URL(databaseUrl("postgres"));
+    url.username = "no_such_role";
+    const started = Date.now();
+    const error = await waitForDatabase(open(url.toString()), 30).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(String((error as Error).cause ?? error)).toMatch(/role "no_such_role" does not exist/);
+    expect(said).not.toHaveBeenCalled();
+  });
+
+  it.runIf(testEngines().includes("postgres"))("returns at once when the server answers", async () => {
+    await expect(waitForDatabase(open(databaseUrl("postgres")), 0)).resolves.toBeUndefined();
+  });
+});
