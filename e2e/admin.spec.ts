@@ -35,6 +35,10 @@ async function rawMessage(page: Page, type: string, httpStatus: number | RegExp)
     .filter({ has: page.locator("summary").getByText(type, { exact: true }) })
     .filter({ has: page.locator("summary").getByText(status, { exact: true }) })
     .first();
+  // A missing message fails in the expect timeout, naming the messages the page does show.
+  await expect(message).toBeAttached().catch(async (error: Error) => {
+    throw new Error(`${error.message}\nmessages on ${page.url()}: ${(await page.locator("details > summary").allInnerTexts()).join(" | ")}`);
+  });
   if ((await message.getAttribute("open")) === null) await message.locator("summary").click();
   return message;
 }
@@ -82,7 +86,12 @@ test.describe.serial("admin dashboard", () => {
     await expect(rows(page).first()).toContainText("cancelled");
     await expectAccessible(page);
 
+    // Back on Finished before opening a row: the click alone does not wait for the tab, and the first row of the
+    // Unfinished table still on screen would be the cancelled order.
     await tab(page, "Finished").click();
+    await expect(tab(page, "Finished")).toHaveAttribute("aria-current", "page");
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first()).toContainText(state.paypalOrderId);
     await rows(page).first().getByRole("link").first().click();
     await expect(page).toHaveURL(/\/admin\/transactions\/[0-9a-f-]{36}$/);
     state.orderUrl = new URL(page.url()).pathname;
