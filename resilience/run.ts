@@ -311,9 +311,10 @@ async function main() {
       }
     })();
 
-    await buyersDone;
-    running = false;
-    await chaos;
+    // Both settle before anything is torn down, whichever fails first: a chaos step still running against a closed
+    // emulator would otherwise end the process with an unhandled rejection before the cleanup stops the apps.
+    const settled = await Promise.allSettled([buyersDone.finally(() => (running = false)), chaos]);
+    for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
     await emulator.control.clearFaults();
     await emulator.control.setLatency(0);
     for (const instance of instances) while (!instance.alive && unexpectedExits === 0) await sleep(100);
