@@ -7,6 +7,9 @@ const PORT = Number(process.env.SDK_HARNESS_PORT ?? 4391);
 export default defineConfig({
   testDir: ".",
   testMatch: "*.spec.ts",
+  // Its own folder: each Playwright run empties its output folder first, and the store suite's (test-results/)
+  // holds the traces of any store test that failed just before this run.
+  outputDir: "test-results",
   fullyParallel: false,
   workers: 1,
   timeout: 30_000,
