@@ -79,9 +79,11 @@ const SIDES: Side[] = ["ours", "bare", "floor"];
 type RoundTrips = (point: 0 | 1 | 2 | 3) => Promise<void>;
 type Buyer = { userId: string; courseId: string };
 
-type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number };
+/** cpu_ms of which sys_ms in the kernel; wakeups: times this process slept and was woken (voluntary context switches). */
+type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; wakeups: number };
+type Collected = { timings: Timing[]; seconds: number; cpuMicros: number; sysMicros: number; wakeups: number };
 
-function stats(timings: Timing[], seconds: number, cpuMicros: number): SideStats {
+function stats({ timings, seconds, cpuMicros, sysMicros, wakeups }: Collected): SideStats {
   const totals = timings.map((t) => t.create + t.capture).sort((a, b) => a - b);
   const creates = timings.map((t) => t.create).sort((a, b) => a - b);
   const captures = timings.map((t) => t.capture).sort((a, b) => a - b);
@@ -93,6 +95,8 @@ function stats(timings: Timing[], seconds: number, cpuMicros: number): SideStats
     capture_p50_ms: round3(percentile(captures, 50)),
     checkouts: timings.length,
     cpu_ms: round3(cpuMicros / 1000 / timings.length),
+    sys_ms: round3(sysMicros / 1000 / timings.length),
+    wakeups: Math.round((wakeups / timings.length) * 10) / 10,
   };
 }
 
@@ -104,6 +108,7 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
   let firstStart = Infinity;
   let lastEnd = 0;
   const cpuBefore = process.cpuUsage();
+  const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (started < total) {
@@ -120,8 +125,10 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
     }),
   );
   const cpu = process.cpuUsage(cpuBefore);
-  // This process's CPU over the round, apportioned to the recorded checkouts.
-  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: ((cpu.user + cpu.system) * timings.length) / total };
+  const switches = process.resourceUsage().voluntaryContextSwitches - switchesBefore;
+  // This process's CPU and wake-ups over the round, apportioned to the recorded checkouts.
+  const share = timings.length / total;
+  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: (cpu.user + cpu.system) * share, sysMicros: cpu.system * share, wakeups: switches * share };
 }
 
 /** `statements` one-row inserts split over the four points of a checkout (8 → 2, 2, 2, 2; 10 → 2, 2, 3, 3). */
@@ -392,7 +399,7 @@ async function main(): Promise<void> {
       for (const level of LEVELS) {
         // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets).
         for (const side of SIDES) await runRound(runners[side], level, warmupPerSide(level) - 2 * level);
-        const collected = Object.fromEntries(SIDES.map((side) => [side, { timings: [] as Timing[], seconds: 0, cpuMicros: 0 }])) as Record<Side, { timings: Timing[]; seconds: number; cpuMicros: number }>;
+        const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, wakeups: 0 }])) as Record<Side, Collected>;
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA over the three sides: ours, bare, floor | floor, bare, ours | …
           const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
@@ -401,9 +408,11 @@ async function main(): Promise<void> {
             collected[side].timings.push(...round.timings);
             collected[side].seconds += round.seconds;
             collected[side].cpuMicros += round.cpuMicros;
+            collected[side].sysMicros += round.sysMicros;
+            collected[side].wakeups += round.wakeups;
           }
         }
-        const [o, b, f] = SIDES.map((side) => stats(collected[side].timings, collected[side].seconds, collected[side].cpuMicros)) as [SideStats, SideStats, SideStats];
+        const [o, b, f] = SIDES.map((side) => stats(collected[side])) as [SideStats, SideStats, SideStats];
         levels[String(level)] = {
           ours: o,
           bare: b,
@@ -452,7 +461,7 @@ async function main(): Promise<void> {
     for (const name of PROVIDERS) {
       const report = reports[name]!;
       lines.push("");
-      lines.push(`  ${name}: in flight  side   checkouts   p50 ms   p99 ms  checkouts/s   create p50  capture p50   p50 ÷ bare  p99 ÷ bare  CPU ms`);
+      lines.push(`  ${name}: in flight  side   checkouts   p50 ms   p99 ms  checkouts/s   create p50  capture p50   p50 ÷ bare  p99 ÷ bare  CPU ms  (sys)  wake-ups`);
       for (const level of LEVELS) {
         const r = report.levels[String(level)]!;
         for (const side of SIDES) {
@@ -460,7 +469,7 @@ async function main(): Promise<void> {
           const ratios = side === "ours" ? [r.ratio_p50, r.ratio_p99] : side === "floor" ? [r.floor_ratio_p50, r.floor_ratio_p99] : undefined;
           const shown = ratios ? `${ratios[0]!.toFixed(3).padStart(10)}  ${ratios[1]!.toFixed(3).padStart(10)}` : " ".repeat(22);
           lines.push(
-            `  ${" ".repeat(name.length)}  ${String(level).padStart(9)}  ${side.padEnd(5)}  ${String(st.checkouts).padStart(9)}  ${st.p50_ms.toFixed(1).padStart(7)}  ${st.p99_ms.toFixed(1).padStart(7)}  ${String(st.per_s).padStart(11)}  ${st.create_p50_ms.toFixed(1).padStart(11)}  ${st.capture_p50_ms.toFixed(1).padStart(11)}  ${shown}  ${st.cpu_ms.toFixed(2).padStart(6)}`,
+            `  ${" ".repeat(name.length)}  ${String(level).padStart(9)}  ${side.padEnd(5)}  ${String(st.checkouts).padStart(9)}  ${st.p50_ms.toFixed(1).padStart(7)}  ${st.p99_ms.toFixed(1).padStart(7)}  ${String(st.per_s).padStart(11)}  ${st.create_p50_ms.toFixed(1).padStart(11)}  ${st.capture_p50_ms.toFixed(1).padStart(11)}  ${shown}  ${st.cpu_ms.toFixed(2).padStart(6)}  ${st.sys_ms.toFixed(2).padStart(5)}  ${st.wakeups.toFixed(1).padStart(8)}`,
           );
         }
       }
