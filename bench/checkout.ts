@@ -5,7 +5,8 @@
  *
  * - Each emulator (PayPal, Stripe) runs as a child process (so it does not share the measured event loop) and answers
  *   every API call after BENCH_LATENCY_MS (default 200, PayPal's and Stripe's usual; 0 compares our work with loopback).
- * - A fresh PostgreSQL database per run (created, migrated, seeded directly, dropped at the end — also on failure).
+ * - A fresh PostgreSQL database per run (created, migrated, seeded directly, dropped at the end — also on failure), with
+ *   BENCH_HISTORY (default 5,000) earlier completed orders and their enrollments, analyzed before the run.
  * - PayPal, "ours": startCheckout → the buyer approves (control API, not timed) → captureCheckout, through the app's
  *   PayPal client. "bare": POST /v2/checkout/orders with the same body and PayPal-Request-Id → approve (not timed) →
  *   POST …/capture, with a cached token over a plain keep-alive node:http agent.
@@ -39,7 +40,7 @@
  * reads: the app's log lines go to .data/bench/checkout-app.log, everything else is printed.
  *
  * Environment: BENCH_LATENCY_MS (200), BENCH_PROVIDERS ("paypal,stripe"), BENCH_LEVELS ("10,50"), BENCH_CHECKOUTS
- * (measured checkouts per side and level, default 400), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
+ * (measured checkouts per side and level, default 400), BENCH_HISTORY (5000), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
  * BENCH_CPU_PROFILE_DIR (a CPU profile of each measured round, e.g. paypal-ours-10-1.cpuprofile).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -68,6 +69,8 @@ const warmupPerSide = (level: number) => Math.max(50, level * 4);
 /** Approvals measured alone, to take the buyer's part out of the app's CPU. */
 const APPROVALS_MEASURED = 300;
 const PRICE_MINOR = 4900;
+/** Completed orders seeded before the run (BENCH_HISTORY): the store has sold before. */
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 5_000);
 /** Unmeasured checkouts, one at a time, over a connection that counts statements (statements_per_checkout). */
 const STATEMENT_COUNTING_CHECKOUTS = 10;
 
@@ -237,6 +240,27 @@ async function main(): Promise<void> {
         .values(batch.map((n) => ({ slug: `bench-course-${n}`, title: `Bench course ${n}`, summary: "A benchmark course.", body: "Lesson one.", priceMinor: PRICE_MINOR, currency: "USD", published: true })))
         .returning({ id: schema.courses.id });
       users.forEach((user, i) => buyers.push({ userId: user.id, courseId: courses[i]!.id }));
+    }
+    // A store that has sold before: HISTORY completed orders (other buyers, the same courses) with their items and
+    // enrollments, then statistics. On empty tables every connection's cached plans read orders, order items and
+    // enrollments sequentially until autovacuum analyzes them (pg_stat_user_tables: 520,000 order-item rows read in
+    // the first minute of a run), which measures a store's first minutes rather than a buyer's checkout.
+    for (let offset = 0; offset < HISTORY; offset += 2_000) {
+      const batch = Array.from({ length: Math.min(2_000, HISTORY - offset) }, (_, i) => offset + i);
+      const earlier = await db
+        .insert(schema.users)
+        .values(batch.map((n) => ({ email: `history-${n}@example.test`, name: `Earlier buyer ${n}` })))
+        .returning({ id: schema.users.id });
+      const bought = batch.map((n) => buyers[n % buyers.length]!.courseId);
+      const orders = await db
+        .insert(schema.orders)
+        .values(earlier.map((user, i) => ({ userId: user.id, status: "completed" as const, currency: "USD", totalMinor: PRICE_MINOR, provider: "paypal" as const, providerOrderId: `HISTORY-${batch[i]}`, closedAt: new Date(), courseIds: [bought[i]!] })))
+        .returning({ id: schema.orders.id });
+      const items = await db
+        .insert(schema.orderItems)
+        .values(orders.map((order, i) => ({ orderId: order.id, courseId: bought[i]!, title: `Bench course`, unitPriceMinor: PRICE_MINOR, currency: "USD" })))
+        .returning({ id: schema.orderItems.id });
+      await db.insert(schema.enrollments).values(items.map((item, i) => ({ userId: earlier[i]!.id, courseId: bought[i]!, mode: "full" as const, source: "purchase" as const, orderItemId: item.id })));
     }
     await db.execute(sql`analyze`);
     let nextBuyer = 0;
@@ -450,8 +474,8 @@ async function main(): Promise<void> {
     const [completed] = await db.select({ n: count() }).from(schema.orders).where(eq(schema.orders.status, "completed"));
     const [paid] = await db.select({ n: count() }).from(schema.payments);
     const [enrolled] = await db.select({ n: count() }).from(schema.enrollments).where(eq(schema.enrollments.source, "purchase"));
-    if (completed!.n !== nextBuyer || paid!.n !== nextBuyer || enrolled!.n !== nextBuyer) {
-      throw new Error(`expected ${nextBuyer} completed orders, payments and enrollments; found ${completed!.n}, ${paid!.n}, ${enrolled!.n}`);
+    if (completed!.n !== HISTORY + nextBuyer || paid!.n !== nextBuyer || enrolled!.n !== HISTORY + nextBuyer) {
+      throw new Error(`expected ${nextBuyer} completed orders, payments and enrollments besides the ${HISTORY} earlier ones; found ${completed!.n}, ${paid!.n}, ${enrolled!.n}`);
     }
 
     const lines: string[] = [];
