@@ -19,8 +19,15 @@ const paypal = payPalEnvironment();
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 const children: ChildProcess[] = [];
 
-function start(name: string, command: string, args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+function start(name: string, command: string, args: string[], env: Record<string, string | undefined>, options: { prettyLogs?: boolean } = {}) {
+  const child = spawn(command, args, { stdio: ["inherit", options.prettyLogs ? "pipe" : "inherit", "inherit"], env: { ...process.env, ...env } });
+  // The app logs JSON lines (lib/log.ts), as production log collectors want; here a person reads them. pino-pretty
+  // prints those as readable lines and passes everything else (Next's own output) through unchanged.
+  if (options.prettyLogs) {
+    const pretty = spawn(bin("pino-pretty"), ["--translateTime", "SYS:HH:MM:ss", "--ignore", "app"], { stdio: ["pipe", "inherit", "inherit"] });
+    child.stdout!.pipe(pretty.stdin);
+    children.push(pretty);
+  }
   child.on("exit", (code, signal) => {
     if (shuttingDown) return;
     console.error(`[coursepay] ${name} stopped (${signal ?? `exit ${code}`}); stopping everything.`);
@@ -74,11 +81,17 @@ start("LMS emulator", bin("tsx"), ["emulators/lms/cli.ts"], {
 const smtpPort = process.env.SMTP_CATCHER_PORT ?? "1025";
 const smtpWebPort = process.env.SMTP_CATCHER_WEB_PORT ?? "1080";
 if (!process.env.SMTP_URL) start("SMTP catcher", bin("tsx"), ["emulators/smtp/cli.ts"], { SMTP_CATCHER_PORT: smtpPort, SMTP_CATCHER_WEB_PORT: smtpWebPort });
-start("Next.js", bin("tsx"), ["--conditions=react-server", "server.ts", "--dev"], {
-  PORT: String(port),
-  NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
-  SMTP_URL: process.env.SMTP_URL ?? `smtp://127.0.0.1:${smtpPort}`,
-});
+start(
+  "Next.js",
+  bin("tsx"),
+  ["--conditions=react-server", "server.ts", "--dev"],
+  {
+    PORT: String(port),
+    NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
+    SMTP_URL: process.env.SMTP_URL ?? `smtp://127.0.0.1:${smtpPort}`,
+  },
+  { prettyLogs: true },
+);
 
 async function announceWhenReady() {
   const started = Date.now();
