@@ -7,6 +7,7 @@ import { enroll } from "@/lib/enrollment";
 import { money } from "@/lib/money";
 import { testEngines, useTestDb } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { rowsRead } from "@/lib/testing/rows-read";
 import { fulfil } from "./fulfil";
 import type { CaptureFacts } from "./types";
 
@@ -126,11 +127,11 @@ for (const engine of testEngines()) {
           select buyer.id, 'completed', 'USD', 4900, 'paypal', ${`EARLIER-${seq}-`} || n, array[${popular!.id}::uuid] from buyer, generate_series(1, 2000) as n
           returning id)
         insert into order_items (order_id, course_id, title, unit_price_minor, currency) select id, ${popular!.id}, 'Earlier sale', 4900, 'USD' from sold`);
-      const itemsRead = await t.db.transaction(async (tx) => {
-        expect(await fulfil(tx, capture(providerOrderId))).toMatchObject({ outcome: "applied", enrollmentsGranted: 2 });
-        const [row] = await queryRows<{ read: string }>(tx, sql`select coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) as read from pg_stat_xact_user_tables where relname = 'order_items'`);
-        return Number(row?.read ?? 0);
-      });
+      const itemsRead = await t.db.transaction((tx) =>
+        rowsRead(tx, "order_items", async () => {
+          expect(await fulfil(tx, capture(providerOrderId))).toMatchObject({ outcome: "applied", enrollmentsGranted: 2 });
+        }),
+      );
       expect(await cartOf(user.id)).toEqual([]);
       // This order's items (granting their enrollments), none of the 2,000 earlier sales; the cart was cleared by
       // the order's own course list (1,426 items read when it went through the course's sales).
