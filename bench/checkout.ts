@@ -29,6 +29,10 @@
  *   machine: floor_ratio_p50/p99 (floor ÷ bare) bound what ours can reach, and floor_cpu_ms_per_checkout is the
  *   CPU under app_cpu_ms_per_checkout that is the provider calls' and the round trips' own (system calls, waking
  *   PostgreSQL), not our code's.
+ * - db_cpu_ms (per side and level): CPU of the benchmark database's PostgreSQL backends per checkout, read from
+ *   /proc/<pid>/schedstat around each round (null when PostgreSQL runs elsewhere). At 50 in flight the app, the
+ *   database and the emulators share two cores, so what a checkout costs PostgreSQL moves the ratios as much as
+ *   what it costs the app.
  *
  * Prints a table and, as the last line, JSON: per provider under providers.<name>, and for PayPal also at top level:
  *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels,
@@ -52,7 +56,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import postgres, { type Sql } from "postgres";
 import type { Db } from "@/db/client";
-import { httpCall, percentile, profiled, root, round3, startEmulatorProcess, type HttpResult } from "./support";
+import { backendCpu, backendCpuMs, httpCall, percentile, profiled, root, round3, startEmulatorProcess, type BackendCpu, type HttpResult } from "./support";
 
 // The OAuth token cache encrypts what it stores; a throw-away key is enough for a throw-away database.
 process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-checkout-encryption-key";
@@ -82,11 +86,14 @@ const SIDES: Side[] = ["ours", "bare", "floor"];
 type RoundTrips = (point: 0 | 1 | 2 | 3) => Promise<void>;
 type Buyer = { userId: string; courseId: string };
 
-/** cpu_ms of which sys_ms in the kernel; wakeups: times this process slept and was woken (voluntary context switches). */
-type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; wakeups: number };
-type Collected = { timings: Timing[]; seconds: number; cpuMicros: number; sysMicros: number; wakeups: number };
+/**
+ * cpu_ms of which sys_ms in the kernel; wakeups: times this process slept and was woken (voluntary context switches);
+ * db_cpu_ms: CPU of the benchmark database's PostgreSQL backends (null when PostgreSQL runs on another machine).
+ */
+type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; wakeups: number; db_cpu_ms: number | null };
+type Collected = { timings: Timing[]; seconds: number; cpuMicros: number; sysMicros: number; wakeups: number; dbCpuMs: number | undefined };
 
-function stats({ timings, seconds, cpuMicros, sysMicros, wakeups }: Collected): SideStats {
+function stats({ timings, seconds, cpuMicros, sysMicros, wakeups, dbCpuMs }: Collected): SideStats {
   const totals = timings.map((t) => t.create + t.capture).sort((a, b) => a - b);
   const creates = timings.map((t) => t.create).sort((a, b) => a - b);
   const captures = timings.map((t) => t.capture).sort((a, b) => a - b);
@@ -100,16 +107,18 @@ function stats({ timings, seconds, cpuMicros, sysMicros, wakeups }: Collected): 
     cpu_ms: round3(cpuMicros / 1000 / timings.length),
     sys_ms: round3(sysMicros / 1000 / timings.length),
     wakeups: Math.round((wakeups / timings.length) * 10) / 10,
+    db_cpu_ms: dbCpuMs === undefined ? null : round3(dbCpuMs / timings.length),
   };
 }
 
 /** One closed-loop round: the first and last `concurrency` checkouts are run but not recorded. */
-async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number) {
+async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number, readDbCpu: () => Promise<BackendCpu | undefined>) {
   const total = recorded + 2 * concurrency;
   const timings: Timing[] = [];
   let started = 0;
   let firstStart = Infinity;
   let lastEnd = 0;
+  const dbBefore = await readDbCpu();
   const cpuBefore = process.cpuUsage();
   const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
   await Promise.all(
@@ -129,9 +138,10 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
   );
   const cpu = process.cpuUsage(cpuBefore);
   const switches = process.resourceUsage().voluntaryContextSwitches - switchesBefore;
-  // This process's CPU and wake-ups over the round, apportioned to the recorded checkouts.
+  const dbCpuMs = backendCpuMs(dbBefore, await readDbCpu());
+  // This process's CPU and wake-ups, and the database's CPU, over the round, apportioned to the recorded checkouts.
   const share = timings.length / total;
-  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: (cpu.user + cpu.system) * share, sysMicros: cpu.system * share, wakeups: switches * share };
+  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: (cpu.user + cpu.system) * share, sysMicros: cpu.system * share, wakeups: switches * share, dbCpuMs: dbCpuMs === undefined ? undefined : dbCpuMs * share };
 }
 
 /** `statements` one-row inserts split over the four points of a checkout (8 → 2, 2, 2, 2; 10 → 2, 2, 3, 3). */
@@ -180,6 +190,7 @@ async function main(): Promise<void> {
   let handle: Awaited<ReturnType<typeof openPostgres>> | undefined;
   let counting: Awaited<ReturnType<typeof openPostgres>> | undefined;
   let floorClient: Sql | undefined;
+  let monitorClient: Sql | undefined;
   let dbCreated = false;
   const controlAgent = new Agent({ keepAlive: true, maxSockets: 64 });
   const bareAgent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -191,6 +202,7 @@ async function main(): Promise<void> {
     await handle?.close().catch(() => undefined);
     await counting?.close().catch(() => undefined);
     await floorClient?.end({ timeout: 5 }).catch(() => undefined);
+    await monitorClient?.end({ timeout: 5 }).catch(() => undefined);
     if (dbCreated) await admin.dropDatabase(dbName).catch((error: unknown) => console.error(`could not drop ${dbName}:`, error));
   };
   const interrupted = () => void cleanup().finally(() => process.exit(130));
@@ -215,6 +227,9 @@ async function main(): Promise<void> {
     counting = openPostgres(url, { max: 1, onQuery: () => statementsSent++ });
     // The floor's round trips: plain postgres.js with the app's pool size and named statements, no ORM.
     const floorSql = (floorClient = postgres(url, { max: poolSize(), prepare: true, onnotice: () => {} }));
+    // Reads the CPU of the database's backends around each round, over a connection of its own (left out).
+    const monitor = (monitorClient = postgres(url, { max: 1, onnotice: () => {} }));
+    const readDbCpu = () => backendCpu(monitor);
     await floorSql`create table bench_round_trips (id bigserial primary key, n int not null)`;
     const countingDb = counting.db;
     const statementsPer = async (checkout: (db: Db) => Promise<Timing>) => {
@@ -422,18 +437,20 @@ async function main(): Promise<void> {
       let checkouts = 0;
       for (const level of LEVELS) {
         // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets).
-        for (const side of SIDES) await runRound(runners[side], level, warmupPerSide(level) - 2 * level);
-        const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, wakeups: 0 }])) as Record<Side, Collected>;
+        for (const side of SIDES) await runRound(runners[side], level, warmupPerSide(level) - 2 * level, readDbCpu);
+        const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, wakeups: 0, dbCpuMs: 0 }])) as Record<Side, Collected>;
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA over the three sides: ours, bare, floor | floor, bare, ours | …
           const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
           for (const side of order) {
-            const round = await profiled(`${name}-${side}-${level}`, () => runRound(runners[side], level, perRound()));
+            const round = await profiled(`${name}-${side}-${level}`, () => runRound(runners[side], level, perRound(), readDbCpu));
             collected[side].timings.push(...round.timings);
             collected[side].seconds += round.seconds;
             collected[side].cpuMicros += round.cpuMicros;
             collected[side].sysMicros += round.sysMicros;
             collected[side].wakeups += round.wakeups;
+            const dbCpuMs = collected[side].dbCpuMs;
+            collected[side].dbCpuMs = dbCpuMs === undefined || round.dbCpuMs === undefined ? undefined : dbCpuMs + round.dbCpuMs;
           }
         }
         const [o, b, f] = SIDES.map((side) => stats(collected[side])) as [SideStats, SideStats, SideStats];
@@ -485,7 +502,7 @@ async function main(): Promise<void> {
     for (const name of PROVIDERS) {
       const report = reports[name]!;
       lines.push("");
-      lines.push(`  ${name}: in flight  side   checkouts   p50 ms   p99 ms  checkouts/s   create p50  capture p50   p50 ÷ bare  p99 ÷ bare  CPU ms  (sys)  wake-ups`);
+      lines.push(`  ${name}: in flight  side   checkouts   p50 ms   p99 ms  checkouts/s   create p50  capture p50   p50 ÷ bare  p99 ÷ bare  CPU ms  (sys)  wake-ups  DB CPU ms`);
       for (const level of LEVELS) {
         const r = report.levels[String(level)]!;
         for (const side of SIDES) {
@@ -493,7 +510,7 @@ async function main(): Promise<void> {
           const ratios = side === "ours" ? [r.ratio_p50, r.ratio_p99] : side === "floor" ? [r.floor_ratio_p50, r.floor_ratio_p99] : undefined;
           const shown = ratios ? `${ratios[0]!.toFixed(3).padStart(10)}  ${ratios[1]!.toFixed(3).padStart(10)}` : " ".repeat(22);
           lines.push(
-            `  ${" ".repeat(name.length)}  ${String(level).padStart(9)}  ${side.padEnd(5)}  ${String(st.checkouts).padStart(9)}  ${st.p50_ms.toFixed(1).padStart(7)}  ${st.p99_ms.toFixed(1).padStart(7)}  ${String(st.per_s).padStart(11)}  ${st.create_p50_ms.toFixed(1).padStart(11)}  ${st.capture_p50_ms.toFixed(1).padStart(11)}  ${shown}  ${st.cpu_ms.toFixed(2).padStart(6)}  ${st.sys_ms.toFixed(2).padStart(5)}  ${st.wakeups.toFixed(1).padStart(8)}`,
+            `  ${" ".repeat(name.length)}  ${String(level).padStart(9)}  ${side.padEnd(5)}  ${String(st.checkouts).padStart(9)}  ${st.p50_ms.toFixed(1).padStart(7)}  ${st.p99_ms.toFixed(1).padStart(7)}  ${String(st.per_s).padStart(11)}  ${st.create_p50_ms.toFixed(1).padStart(11)}  ${st.capture_p50_ms.toFixed(1).padStart(11)}  ${shown}  ${st.cpu_ms.toFixed(2).padStart(6)}  ${st.sys_ms.toFixed(2).padStart(5)}  ${st.wakeups.toFixed(1).padStart(8)}  ${(st.db_cpu_ms === null ? "–" : st.db_cpu_ms.toFixed(2)).padStart(9)}`,
           );
         }
       }
@@ -546,6 +563,9 @@ function runWorker(): void {
 }
 
 if (process.env.BENCH_CHECKOUT_WORKER === "1") {
+  // As server.ts does in production: tsx turns source maps on, and then every stack trace costs lookups — the
+  // Stripe SDK captures one per request (its profile here: 3 % of "ours" went to preparing those traces).
+  process.setSourceMapsEnabled(false);
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

@@ -1,8 +1,10 @@
 /** What the benchmarks share: the emulator in its own process, a plain keep-alive HTTP call, percentiles. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { request, type Agent } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Sql } from "postgres";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -77,3 +79,35 @@ export async function profiled<T>(name: string, work: () => Promise<T>): Promise
   }
 }
 let profilesWritten = 0;
+
+/** CPU nanoseconds per PostgreSQL backend process, by pid. */
+export type BackendCpu = Map<number, number>;
+
+/**
+ * Reads the CPU time of every PostgreSQL backend connected to the current database but the asking one, from
+ * /proc/<pid>/schedstat (nanoseconds, unlike /proc/<pid>/stat's 10 ms ticks). Only meaningful when PostgreSQL runs
+ * on this machine: `undefined` when a backend's process cannot be read as a postgres process here.
+ */
+export async function backendCpu(monitor: Sql): Promise<BackendCpu | undefined> {
+  const rows = await monitor<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+  const cpu: BackendCpu = new Map();
+  for (const { pid } of rows) {
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) return undefined;
+      cpu.set(pid, Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]));
+    } catch {
+      // A backend that ended between the query and the read has no CPU left to count; any other failure means
+      // this is not the server's machine.
+      if (existsSync(`/proc/${pid}`)) return undefined;
+    }
+  }
+  return cpu;
+}
+
+/** CPU milliseconds the backends spent between two readings (a backend that started in between counts from 0). */
+export function backendCpuMs(before: BackendCpu | undefined, after: BackendCpu | undefined): number | undefined {
+  if (!before || !after) return undefined;
+  let nanos = 0;
+  for (const [pid, ns] of after) nanos += ns - (before.get(pid) ?? 0);
+  return nanos / 1e6;
+}
