@@ -9,7 +9,10 @@
  *    POST /api/paypal/webhook with C requests in flight, round-robin over I app instances sharing the database
  *    (a load balancer's job); each must complete its order exactly once.
  *
- * Prints a table and, as the last line, JSON: events_per_s, p50_ms, p99_ms, double_effects (must be 0).
+ * Prints a table and, as the last line, JSON: events_per_s, p50_ms, p99_ms, double_effects (must be 0), and the CPU
+ * each process spent per event over the measured sends: app_cpu_ms (every app instance, all threads),
+ * db_cpu_ms (the database's PostgreSQL backends; null when PostgreSQL runs on another machine) and sender_cpu_ms
+ * (this process) — on two shared cores, what bounds the throughput.
  * Environment: BENCH_CPU_PROF (a directory: each app instance writes a V8 CPU profile there when it stops),
  * BENCH_EVENTS (default 2000), BENCH_CONCURRENCY (default 32), BENCH_INSTANCES (default 1; more
  * app instances show how it scales out — on a 2-core machine the sender, the app and PostgreSQL share the cores),
@@ -22,6 +25,7 @@ import { Agent, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { openPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { orders, paymentEvents, payments } from "@/db/schema";
@@ -35,6 +39,7 @@ import { PayPalProvider } from "@/lib/paypal/provider";
 import { freePort, PRODUCTION_ENV, spawnApp, type AppProcess } from "@/lib/testing/app-process";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { createDatabase, dropDatabase } from "@/lib/testing/postgres-admin";
+import { backendCpu, backendCpuMs, processCpuMs } from "./support";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -73,6 +78,8 @@ async function main() {
   const name = `coursepay_bench_webhooks_${process.pid}`;
   const url = await createDatabase(name);
   const handle = openPostgres(url, { max: 10 });
+  // Reads the CPU of the database's backends around the measured sends, over a connection of its own (left out).
+  const monitor = postgres(url, { max: 1, onnotice: () => {} });
   const apps: AppProcess[] = [];
   try {
     await migrateDatabase(handle);
@@ -146,6 +153,8 @@ async function main() {
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     let next = 0;
+    const appCpu = () => apps.reduce((total, app) => total + processCpuMs(app.pid), 0);
+    const [appBefore, dbBefore, senderBefore] = [appCpu(), await backendCpu(monitor), process.cpuUsage()];
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -159,6 +168,9 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const [appMs, dbMs, sender] = [appCpu() - appBefore, backendCpuMs(dbBefore, await backendCpu(monitor)), process.cpuUsage(senderBefore)];
+    const perEvent = (ms: number) => Number((ms / sends.length).toFixed(3));
+    const cpu = { app_cpu_ms: perEvent(appMs), db_cpu_ms: dbMs === undefined ? null : perEvent(dbMs), sender_cpu_ms: perEvent((sender.user + sender.system) / 1000) };
 
     const [{ n: completed } = { n: 0 }] = await handle.db.select({ n: count() }).from(orders).where(eq(orders.status, "completed"));
     const [{ n: captures } = { n: 0 }] = await handle.db.select({ n: count() }).from(payments);
@@ -183,16 +195,19 @@ async function main() {
       statuses: Object.fromEntries(statuses),
       orders_completed: completed,
       double_effects: doubleEffects,
+      ...cpu,
     };
     console.log(`\n  events sent        ${sends.length} (${EVENTS} unique + ${duplicates} duplicates), ${CONCURRENCY} in flight, ${INSTANCES} app instance(s)`);
     console.log(`  throughput         ${result.events_per_s} events/s`);
     console.log(`  latency            p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms`);
+    console.log(`  CPU per event      app ${cpu.app_cpu_ms} ms   PostgreSQL ${cpu.db_cpu_ms ?? "– (not on this machine)"} ms   sender ${cpu.sender_cpu_ms} ms`);
     console.log(`  orders completed   ${completed} / ${EVENTS}   captures recorded ${captures}   invariant violations ${violations.length}`);
     console.log(JSON.stringify(result));
     if (completed !== EVENTS || doubleEffects !== 0) process.exitCode = 1;
   } finally {
     await Promise.all(apps.map((app) => app.stop()));
     await handle.close();
+    await monitor.end({ timeout: 5 });
     await dropDatabase(name).catch(() => {});
     await emulator.close();
     collector.close();

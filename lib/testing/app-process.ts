@@ -35,6 +35,8 @@ export type AppProcess = {
   /** Every line the process printed (stdout and stderr), in order. */
   lines: string[];
   exited: Promise<number | null>;
+  /** The server process's id (benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
   /** A signal to the server process itself (SIGKILL: a crash, nothing cleaned up). */
   kill(signal: NodeJS.Signals): void;
@@ -69,6 +71,7 @@ export async function spawnApp(env: Record<string, string | undefined>, options:
     url: `http://127.0.0.1:${port}`,
     lines,
     exited,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
