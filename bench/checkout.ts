@@ -33,6 +33,8 @@
  *   /proc/<pid>/schedstat around each round (null when PostgreSQL runs elsewhere). At 50 in flight the app, the
  *   database and the emulators share two cores, so what a checkout costs PostgreSQL moves the ratios as much as
  *   what it costs the app.
+ * - main_ms (per side and level): the part of cpu_ms spent on the main thread; the rest ran on V8's garbage
+ *   collector and optimizing compiler threads (and libuv's pool), which the V8 CPU profile does not show.
  *
  * Prints a table and, as the last line, JSON: per provider under providers.<name>, and for PayPal also at top level:
  *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels,
@@ -56,7 +58,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import postgres, { type Sql } from "postgres";
 import type { Db } from "@/db/client";
-import { backendCpu, backendCpuMs, httpCall, percentile, profiled, root, round3, startEmulatorProcess, type BackendCpu, type HttpResult } from "./support";
+import { backendCpu, backendCpuMs, httpCall, percentile, profiled, root, round3, startEmulatorProcess, threadCpuMs, type BackendCpu, type HttpResult } from "./support";
 
 // The OAuth token cache encrypts what it stores; a throw-away key is enough for a throw-away database.
 process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-checkout-encryption-key";
@@ -87,13 +89,14 @@ type RoundTrips = (point: 0 | 1 | 2 | 3) => Promise<void>;
 type Buyer = { userId: string; courseId: string };
 
 /**
- * cpu_ms of which sys_ms in the kernel; wakeups: times this process slept and was woken (voluntary context switches);
+ * cpu_ms of which sys_ms in the kernel, and main_ms on the main thread (the rest is V8's garbage collector and optimizing
+ * compiler threads, and libuv's pool; Linux only, in 10 ms ticks over each round); wakeups: times this process slept and was woken (voluntary context switches);
  * db_cpu_ms: CPU of the benchmark database's PostgreSQL backends (null when PostgreSQL runs on another machine).
  */
-type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; wakeups: number; db_cpu_ms: number | null };
-type Collected = { timings: Timing[]; seconds: number; cpuMicros: number; sysMicros: number; wakeups: number; dbCpuMs: number | undefined };
+type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; main_ms: number; wakeups: number; db_cpu_ms: number | null };
+type Collected = { timings: Timing[]; seconds: number; cpuMicros: number; sysMicros: number; mainMs: number; wakeups: number; dbCpuMs: number | undefined };
 
-function stats({ timings, seconds, cpuMicros, sysMicros, wakeups, dbCpuMs }: Collected): SideStats {
+function stats({ timings, seconds, cpuMicros, sysMicros, mainMs, wakeups, dbCpuMs }: Collected): SideStats {
   const totals = timings.map((t) => t.create + t.capture).sort((a, b) => a - b);
   const creates = timings.map((t) => t.create).sort((a, b) => a - b);
   const captures = timings.map((t) => t.capture).sort((a, b) => a - b);
@@ -106,6 +109,7 @@ function stats({ timings, seconds, cpuMicros, sysMicros, wakeups, dbCpuMs }: Col
     checkouts: timings.length,
     cpu_ms: round3(cpuMicros / 1000 / timings.length),
     sys_ms: round3(sysMicros / 1000 / timings.length),
+    main_ms: round3(mainMs / timings.length),
     wakeups: Math.round((wakeups / timings.length) * 10) / 10,
     db_cpu_ms: dbCpuMs === undefined ? null : round3(dbCpuMs / timings.length),
   };
@@ -120,6 +124,7 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
   let lastEnd = 0;
   const dbBefore = await readDbCpu();
   const cpuBefore = process.cpuUsage();
+  const mainBefore = threadCpuMs();
   const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -137,11 +142,12 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
     }),
   );
   const cpu = process.cpuUsage(cpuBefore);
+  const mainMs = threadCpuMs() - mainBefore;
   const switches = process.resourceUsage().voluntaryContextSwitches - switchesBefore;
   const dbCpuMs = backendCpuMs(dbBefore, await readDbCpu());
   // This process's CPU and wake-ups, and the database's CPU, over the round, apportioned to the recorded checkouts.
   const share = timings.length / total;
-  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: (cpu.user + cpu.system) * share, sysMicros: cpu.system * share, wakeups: switches * share, dbCpuMs: dbCpuMs === undefined ? undefined : dbCpuMs * share };
+  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: (cpu.user + cpu.system) * share, sysMicros: cpu.system * share, mainMs: mainMs * share, wakeups: switches * share, dbCpuMs: dbCpuMs === undefined ? undefined : dbCpuMs * share };
 }
 
 /** `statements` one-row inserts split over the four points of a checkout (8 → 2, 2, 2, 2; 10 → 2, 2, 3, 3). */
@@ -438,7 +444,7 @@ async function main(): Promise<void> {
       for (const level of LEVELS) {
         // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets).
         for (const side of SIDES) await runRound(runners[side], level, warmupPerSide(level) - 2 * level, readDbCpu);
-        const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, wakeups: 0, dbCpuMs: 0 }])) as Record<Side, Collected>;
+        const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, mainMs: 0, wakeups: 0, dbCpuMs: 0 }])) as Record<Side, Collected>;
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA over the three sides: ours, bare, floor | floor, bare, ours | …
           const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
@@ -448,6 +454,7 @@ async function main(): Promise<void> {
             collected[side].seconds += round.seconds;
             collected[side].cpuMicros += round.cpuMicros;
             collected[side].sysMicros += round.sysMicros;
+            collected[side].mainMs += round.mainMs;
             collected[side].wakeups += round.wakeups;
             const dbCpuMs = collected[side].dbCpuMs;
             collected[side].dbCpuMs = dbCpuMs === undefined || round.dbCpuMs === undefined ? undefined : dbCpuMs + round.dbCpuMs;
@@ -502,7 +509,7 @@ async function main(): Promise<void> {
     for (const name of PROVIDERS) {
       const report = reports[name]!;
       lines.push("");
-      lines.push(`  ${name}: in flight  side   checkouts   p50 ms   p99 ms  checkouts/s   create p50  capture p50   p50 ÷ bare  p99 ÷ bare  CPU ms  (sys)  wake-ups  DB CPU ms`);
+      lines.push(`  ${name}: in flight  side   checkouts   p50 ms   p99 ms  checkouts/s   create p50  capture p50   p50 ÷ bare  p99 ÷ bare  CPU ms  (sys)  (main)  wake-ups  DB CPU ms`);
       for (const level of LEVELS) {
         const r = report.levels[String(level)]!;
         for (const side of SIDES) {
@@ -510,7 +517,7 @@ async function main(): Promise<void> {
           const ratios = side === "ours" ? [r.ratio_p50, r.ratio_p99] : side === "floor" ? [r.floor_ratio_p50, r.floor_ratio_p99] : undefined;
           const shown = ratios ? `${ratios[0]!.toFixed(3).padStart(10)}  ${ratios[1]!.toFixed(3).padStart(10)}` : " ".repeat(22);
           lines.push(
-            `  ${" ".repeat(name.length)}  ${String(level).padStart(9)}  ${side.padEnd(5)}  ${String(st.checkouts).padStart(9)}  ${st.p50_ms.toFixed(1).padStart(7)}  ${st.p99_ms.toFixed(1).padStart(7)}  ${String(st.per_s).padStart(11)}  ${st.create_p50_ms.toFixed(1).padStart(11)}  ${st.capture_p50_ms.toFixed(1).padStart(11)}  ${shown}  ${st.cpu_ms.toFixed(2).padStart(6)}  ${st.sys_ms.toFixed(2).padStart(5)}  ${st.wakeups.toFixed(1).padStart(8)}  ${(st.db_cpu_ms === null ? "–" : st.db_cpu_ms.toFixed(2)).padStart(9)}`,
+            `  ${" ".repeat(name.length)}  ${String(level).padStart(9)}  ${side.padEnd(5)}  ${String(st.checkouts).padStart(9)}  ${st.p50_ms.toFixed(1).padStart(7)}  ${st.p99_ms.toFixed(1).padStart(7)}  ${String(st.per_s).padStart(11)}  ${st.create_p50_ms.toFixed(1).padStart(11)}  ${st.capture_p50_ms.toFixed(1).padStart(11)}  ${shown}  ${st.cpu_ms.toFixed(2).padStart(6)}  ${st.sys_ms.toFixed(2).padStart(5)}  ${st.main_ms.toFixed(2).padStart(6)}  ${st.wakeups.toFixed(1).padStart(8)}  ${(st.db_cpu_ms === null ? "–" : st.db_cpu_ms.toFixed(2)).padStart(9)}`,
           );
         }
       }

@@ -116,8 +116,13 @@ export function backendCpuMs(before: BackendCpu | undefined, after: BackendCpu |
  * CPU milliseconds a local process has used so far, all its threads (for Node: the event loop, libuv's pool, V8's
  * GC and compiler threads), from /proc/<pid>/stat in clock ticks of 10 ms (Linux's USER_HZ is 100).
  */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+export const processCpuMs = (pid: number): number => statCpuMs(`/proc/${pid}/stat`);
+
+/** CPU milliseconds the calling thread (in Node's main thread: the event loop) has used so far, as processCpuMs. */
+export const threadCpuMs = (): number => statCpuMs("/proc/thread-self/stat");
+
+function statCpuMs(file: string): number {
+  const stat = readFileSync(file, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // After "pid (comm) ": state is field 3, utime 14 and stime 15 (proc(5)).
   return (Number(fields[11]) + Number(fields[12])) * 10;
