@@ -89,8 +89,9 @@ type RoundTrips = (point: 0 | 1 | 2 | 3) => Promise<void>;
 type Buyer = { userId: string; courseId: string };
 
 /**
- * cpu_ms of which sys_ms in the kernel, and main_ms on the main thread (the rest is V8's garbage collector and optimizing
- * compiler threads, and libuv's pool; Linux only, in 10 ms ticks over each round); wakeups: times this process slept and was woken (voluntary context switches);
+ * cpu_ms of which sys_ms in the kernel, and main_ms on the main thread (the rest is V8's garbage collector and
+ * optimizing compiler threads, and libuv's pool; in 10 ms ticks over each round); wakeups: times this process slept
+ * and was woken (voluntary context switches);
  * db_cpu_ms: CPU of the benchmark database's PostgreSQL backends (null when PostgreSQL runs on another machine).
  */
 type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; main_ms: number; wakeups: number; db_cpu_ms: number | null };
