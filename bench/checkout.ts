@@ -41,27 +41,26 @@
  *   statements_per_checkout, floor_ratio_p50, floor_ratio_p99, floor_cpu_ms_per_checkout.
  * Targets (issue 15): every ratio_p50 ≤ 1.05, every ratio_p99 ≤ 1.25, app_cpu_ms_per_checkout ≤ 2.5.
  *
- * The app logs as in production (LOG_LEVEL, default info: a line per provider call, written synchronously to stdout).
- * So that those lines do not bury the report, the measurement runs in a child process whose stdout this process
- * reads: the app's log lines go to .data/bench/checkout-app.log, everything else is printed.
+ * Each side runs in a process of its own (bench/checkout-side.ts, where the reason is), as a store's app process runs
+ * only the store's code; this process seeds the database, starts the emulators, tells the sides which round to run
+ * and reads the database's CPU around each. The app logs as in production (LOG_LEVEL, default info: a line per
+ * provider call, written synchronously to stdout); the sides' log lines go to .data/bench/checkout-app.log, so that
+ * they do not bury the report.
  *
  * Environment: BENCH_LATENCY_MS (200), BENCH_PROVIDERS ("paypal,stripe"), BENCH_LEVELS ("10,50"), BENCH_CHECKOUTS
  * (measured checkouts per side and level, default 400), BENCH_HISTORY (5000), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
  * BENCH_CPU_PROFILE_DIR (a CPU profile of each measured round, e.g. paypal-ours-10-1.cpuprofile).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { Agent } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import postgres, { type Sql } from "postgres";
-import type { Db } from "@/db/client";
-import { backendCpu, backendCpuMs, httpCall, percentile, profiled, root, round3, startEmulatorProcess, threadCpuMs, type BackendCpu, type HttpResult } from "./support";
-
-// The OAuth token cache encrypts what it stores; a throw-away key is enough for a throw-away database.
-process.env.COURSEPAY_ENCRYPTION_KEY ??= "bench-checkout-encryption-key";
+import { backendCpu, backendCpuMs, httpCall, percentile, root, round3, startEmulatorProcess, type BackendCpu } from "./support";
+import { STATEMENT_COUNTING_CHECKOUTS, type Buyer, type FromSide, type ProviderName, type RoundResult, type Side, type SideInit, type Timing, type ToSide } from "./checkout-side";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 200);
 const PROVIDERS = (process.env.BENCH_PROVIDERS ?? "paypal,stripe").split(",") as ProviderName[];
@@ -77,21 +76,14 @@ const APPROVALS_MEASURED = 300;
 const PRICE_MINOR = 4900;
 /** Completed orders seeded before the run (BENCH_HISTORY): the store has sold before. */
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 5_000);
-/** Unmeasured checkouts, one at a time, over a connection that counts statements (statements_per_checkout). */
-const STATEMENT_COUNTING_CHECKOUTS = 10;
 
-type ProviderName = "paypal" | "stripe";
-type Timing = { create: number; capture: number };
-type Side = "ours" | "bare" | "floor";
 const SIDES: Side[] = ["ours", "bare", "floor"];
-/** The floor's round trips before and after each provider step: 0 before create, 1 after it, 2 before capture, 3 after it. */
-type RoundTrips = (point: 0 | 1 | 2 | 3) => Promise<void>;
-type Buyer = { userId: string; courseId: string };
+const SIDE_SCRIPT = path.join(root, "bench", "checkout-side.ts");
 
 /**
  * cpu_ms of which sys_ms in the kernel, and main_ms on the main thread (the rest is V8's garbage collector and
- * optimizing compiler threads, and libuv's pool; in 10 ms ticks over each round); wakeups: times this process slept
- * and was woken (voluntary context switches);
+ * optimizing compiler threads, and libuv's pool; in 10 ms ticks over each round); wakeups: times the side's process
+ * slept and was woken (voluntary context switches);
  * db_cpu_ms: CPU of the benchmark database's PostgreSQL backends (null when PostgreSQL runs on another machine).
  */
 type SideStats = { p50_ms: number; p99_ms: number; per_s: number; create_p50_ms: number; capture_p50_ms: number; checkouts: number; cpu_ms: number; sys_ms: number; main_ms: number; wakeups: number; db_cpu_ms: number | null };
@@ -116,101 +108,62 @@ function stats({ timings, seconds, cpuMicros, sysMicros, mainMs, wakeups, dbCpuM
   };
 }
 
-/** One closed-loop round: the first and last `concurrency` checkouts are run but not recorded. */
-async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number, readDbCpu: () => Promise<BackendCpu | undefined>) {
-  const total = recorded + 2 * concurrency;
-  const timings: Timing[] = [];
-  let started = 0;
-  let firstStart = Infinity;
-  let lastEnd = 0;
-  const dbBefore = await readDbCpu();
-  const cpuBefore = process.cpuUsage();
-  const mainBefore = threadCpuMs();
-  const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (started < total) {
-        const index = started++;
-        const record = index >= concurrency && index < concurrency + recorded;
-        const begin = performance.now();
-        const timing = await checkout();
-        if (record) {
-          timings.push(timing);
-          firstStart = Math.min(firstStart, begin);
-          lastEnd = Math.max(lastEnd, performance.now());
-        }
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  const mainMs = threadCpuMs() - mainBefore;
-  const switches = process.resourceUsage().voluntaryContextSwitches - switchesBefore;
-  const dbCpuMs = backendCpuMs(dbBefore, await readDbCpu());
-  // This process's CPU and wake-ups, and the database's CPU, over the round, apportioned to the recorded checkouts.
-  const share = timings.length / total;
-  return { timings, seconds: (lastEnd - firstStart) / 1000, cpuMicros: (cpu.user + cpu.system) * share, sysMicros: cpu.system * share, mainMs: mainMs * share, wakeups: switches * share, dbCpuMs: dbCpuMs === undefined ? undefined : dbCpuMs * share };
-}
-
-/** `statements` one-row inserts split over the four points of a checkout (8 → 2, 2, 2, 2; 10 → 2, 2, 3, 3). */
-function roundTrips(insert: () => Promise<unknown>, statements: number): RoundTrips {
-  return async (point) => {
-    for (let i = 0; i < Math.floor((statements + point) / 4); i++) await insert();
-  };
-}
-
-/** Deps built once per database handle (the measured pool, the counting connection). */
-function perDatabase<D>(build: (db: Db) => D): (db: Db) => D {
-  const built = new Map<Db, D>();
-  return (db) => built.get(db) ?? built.set(db, build(db)).get(db)!;
-}
-
-const form = (fields: Record<string, string | number>) => new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
-const expectStatus = (what: string, result: HttpResult, status: number) => {
-  if (result.status !== status) throw new Error(`${what}: ${result.status} ${result.body}`);
-  return JSON.parse(result.body) as Record<string, unknown>;
+/** A side's process: one request at a time, each answered by the message of the expected type (or a failure). */
+type SideProcess = {
+  ask<T extends FromSide["type"]>(message: ToSide, expected: T): Promise<Extract<FromSide, { type: T }>>;
+  stop(): void;
 };
+
+/** Starts a side's process and sends it `init`; resolves once its checkout is built (ours: statements counted). */
+async function startSide(init: SideInit, appLog: WriteStream): Promise<SideProcess & { statements: number | null }> {
+  const child = spawn(process.execPath, [...process.execArgv, SIDE_SCRIPT], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  createInterface({ input: child.stdout! }).on("line", (line) => (line.startsWith('{"level":') ? appLog.write(`${line}\n`) : console.log(line)));
+  let pending: { resolve: (message: FromSide) => void; reject: (error: Error) => void } | undefined;
+  child.on("message", (message: FromSide) => {
+    const waiting = pending;
+    pending = undefined;
+    if (message.type === "failed") waiting?.reject(new Error(`${init.provider} ${init.side}: ${message.error}`));
+    else waiting?.resolve(message);
+  });
+  child.once("exit", (code, signal) => pending?.reject(new Error(`${init.provider} ${init.side} exited (${code ?? signal}) without answering`)));
+  const ask = <T extends FromSide["type"]>(message: ToSide, expected: T) =>
+    new Promise<Extract<FromSide, { type: T }>>((resolve, reject) => {
+      pending = {
+        resolve: (answer) => (answer.type === expected ? resolve(answer as Extract<FromSide, { type: T }>) : reject(new Error(`${init.provider} ${init.side}: expected ${expected}, got ${answer.type}`))),
+        reject,
+      };
+      child.send(message);
+    });
+  const side = { ask, stop: () => void child.kill("SIGTERM") };
+  const { statements } = await ask({ type: "init", init }, "ready");
+  return { ...side, statements };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The run
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  // App modules are loaded after the environment above is set (the logger and crypto read it).
-  const [{ openPostgres, poolSize }, { migrateDatabase }, admin, schema, { startCheckout, captureCheckout }, { PayPalClient }, { payPalEnvironment }, { PayPalProvider, orderRequestBody }, { money }, { createStripeDeps }, { stripeEnvironment }] =
-    await Promise.all([
-      import("@/db/client"),
-      import("@/db/migrate"),
-      import("@/lib/testing/postgres-admin"),
-      import("@/db/schema"),
-      import("@/lib/payments/checkout"),
-      import("@/lib/paypal/client"),
-      import("@/lib/paypal/environment"),
-      import("@/lib/paypal/provider"),
-      import("@/lib/money"),
-      import("@/lib/payments/deps"),
-      import("@/lib/stripe/environment"),
-    ]);
+  const [{ openPostgres, poolSize }, { migrateDatabase }, admin, schema] = await Promise.all([import("@/db/client"), import("@/db/migrate"), import("@/lib/testing/postgres-admin"), import("@/db/schema")]);
   const { sql, eq, count } = await import("drizzle-orm");
 
+  const logPath = path.join(root, ".data", "bench", "checkout-app.log");
+  mkdirSync(path.dirname(logPath), { recursive: true });
+  const appLog = createWriteStream(logPath);
   const dbName = `coursepay_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const children: ChildProcess[] = [];
+  const stoppable: { stop: () => void }[] = [];
   let handle: Awaited<ReturnType<typeof openPostgres>> | undefined;
-  let counting: Awaited<ReturnType<typeof openPostgres>> | undefined;
-  let floorClient: Sql | undefined;
   let monitorClient: Sql | undefined;
   let dbCreated = false;
-  const controlAgent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const bareAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const controlAgent = new Agent({ keepAlive: true, maxSockets: 4 });
 
   const cleanup = async () => {
     controlAgent.destroy();
-    bareAgent.destroy();
-    for (const child of children) child.kill("SIGTERM");
+    for (const child of stoppable) child.stop();
     await handle?.close().catch(() => undefined);
-    await counting?.close().catch(() => undefined);
-    await floorClient?.end({ timeout: 5 }).catch(() => undefined);
     await monitorClient?.end({ timeout: 5 }).catch(() => undefined);
     if (dbCreated) await admin.dropDatabase(dbName).catch((error: unknown) => console.error(`could not drop ${dbName}:`, error));
+    await new Promise((resolve) => appLog.end(resolve));
   };
   const interrupted = () => void cleanup().finally(() => process.exit(130));
   process.once("SIGINT", interrupted);
@@ -225,30 +178,17 @@ async function main(): Promise<void> {
     } finally {
       await migrating.close();
     }
-    // The app's own pool settings (db/client.ts, DATABASE_POOL_SIZE), as in production: no statement hook, which
-    // turns on postgres.js's debug mode (an Error and its stack trace captured for every query).
-    handle = openPostgres(url);
+    handle = openPostgres(url, { max: 2 });
     const db = handle.db;
-    // A connection of its own that counts what a checkout sends, for a few unmeasured checkouts.
-    let statementsSent = 0;
-    counting = openPostgres(url, { max: 1, onQuery: () => statementsSent++ });
-    // The floor's round trips: plain postgres.js with the app's pool size and named statements, no ORM.
-    const floorSql = (floorClient = postgres(url, { max: poolSize(), prepare: true, onnotice: () => {} }));
     // Reads the CPU of the database's backends around each round, over a connection of its own (left out).
     const monitor = (monitorClient = postgres(url, { max: 1, onnotice: () => {} }));
     const readDbCpu = () => backendCpu(monitor);
-    await floorSql`create table bench_round_trips (id bigserial primary key, n int not null)`;
-    const countingDb = counting.db;
-    const statementsPer = async (checkout: (db: Db) => Promise<Timing>) => {
-      await checkout(countingDb); // not counted: the provider client's first call fetches and stores its OAuth token
-      const before = statementsSent;
-      for (let i = 0; i < STATEMENT_COUNTING_CHECKOUTS; i++) await checkout(countingDb);
-      return (statementsSent - before) / STATEMENT_COUNTING_CHECKOUTS;
-    };
+    await db.execute(sql`create table bench_round_trips (id bigserial primary key, n int not null)`);
 
     // Seed one user and one course per "ours" checkout (warm-ups and unrecorded round edges included).
     const oursPerLevel = (level: number) => warmupPerSide(level) + ROUNDS * (perRound() + 2 * level);
-    const needed = PROVIDERS.length * (1 + STATEMENT_COUNTING_CHECKOUTS + LEVELS.reduce((total, level) => total + oursPerLevel(level), 0));
+    const perProvider = 1 + STATEMENT_COUNTING_CHECKOUTS + LEVELS.reduce((total, level) => total + oursPerLevel(level), 0);
+    const needed = PROVIDERS.length * perProvider;
     const buyers: Buyer[] = [];
     for (let offset = 0; offset < needed; offset += 2_000) {
       const size = Math.min(2_000, needed - offset);
@@ -285,144 +225,7 @@ async function main(): Promise<void> {
       await db.insert(schema.enrollments).values(items.map((item, i) => ({ userId: earlier[i]!.id, courseId: bought[i]!, mode: "full" as const, source: "purchase" as const, orderItemId: item.id })));
     }
     await db.execute(sql`analyze`);
-    let nextBuyer = 0;
-    const takeBuyer = () => {
-      const buyer = buyers[nextBuyer++];
-      if (!buyer) throw new Error("ran out of seeded buyers");
-      return buyer;
-    };
 
-    /** "ours": the store's checkout for the next seeded buyer; the buyer's approval (`approve`) is not timed. */
-    const oursCheckout = async (deps: Parameters<typeof startCheckout>[0], approve: (providerOrderId: string) => Promise<void>, options?: Parameters<typeof startCheckout>[3]): Promise<Timing> => {
-      const buyer = takeBuyer();
-      const t0 = performance.now();
-      const started = await startCheckout(deps, buyer.userId, { kind: "course", courseId: buyer.courseId }, options);
-      const t1 = performance.now();
-      if (!started.ok) throw new Error(`startCheckout: ${started.message}`);
-      await approve(started.providerOrderId);
-      const t2 = performance.now();
-      const captured = await captureCheckout(deps, buyer.userId, started.providerOrderId);
-      const t3 = performance.now();
-      if (!captured.ok || captured.status !== "completed") throw new Error(`captureCheckout: ${JSON.stringify(captured)}`);
-      return { create: t1 - t0, capture: t3 - t2 };
-    };
-
-    /** A provider's two sides and the buyer's approval step (the part of a checkout that is not the store's). */
-    type Scenario = { ours: (db: Db) => Promise<Timing>; bare: (trips?: RoundTrips) => Promise<Timing>; approvalCpuMs: () => Promise<number> };
-
-    const startEmulator = async (service: ProviderName) => {
-      const emulator = await startEmulatorProcess({}, service);
-      children.push(emulator.child);
-      const base = new URL(emulator.url);
-      const control = async (pathname: string, body: unknown) => {
-        const result = await httpCall(controlAgent, base, "POST", `/__emulator${pathname}`, { "content-type": "application/json" }, JSON.stringify(body));
-        if (result.status !== 200) throw new Error(`${service} control ${pathname}: ${result.status} ${result.body}`);
-      };
-      await control("/latency", { ms: LATENCY_MS });
-      return { url: emulator.url, base, control };
-    };
-
-    /** CPU of `count` approvals at a time of orders made by `make` (made first, not measured). */
-    const measureApprovals = async (make: () => Promise<string>, approve: (id: string) => Promise<void>) => {
-      const ids = await Promise.all(Array.from({ length: APPROVALS_MEASURED }, make));
-      const before = process.cpuUsage();
-      for (let i = 0; i < ids.length; i += 10) await Promise.all(ids.slice(i, i + 10).map(approve));
-      const cpu = process.cpuUsage(before);
-      return (cpu.user + cpu.system) / 1000 / ids.length;
-    };
-
-    const paypalScenario = async (): Promise<Scenario> => {
-      const emulator = await startEmulator("paypal");
-      const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: emulator.url });
-      const depsFor = perDatabase((db) => ({ db, provider: new PayPalProvider(new PayPalClient({ env, db })), checkoutEnabled: true }));
-      const approve = (id: string) => emulator.control(`/orders/${encodeURIComponent(id)}/approve`, { outcome: "success" });
-
-      const basic = Buffer.from(`${env.clientId}:${env.clientSecret}`).toString("base64");
-      const token = expectStatus("token", await httpCall(bareAgent, emulator.base, "POST", "/v1/oauth2/token", { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, "grant_type=client_credentials"), 200);
-      const headers = { authorization: `Bearer ${token.access_token as string}`, accept: "application/json", "content-type": "application/json", prefer: "return=representation" };
-      let n = 0;
-      const bareCreate = async () => {
-        const orderId = randomUUID();
-        const price = money(PRICE_MINOR, "USD");
-        const body = JSON.stringify(orderRequestBody({ orderId, total: price, items: [{ sku: orderId, title: `Bench course ${n++}`, price }], requestId: `coursepay-${orderId}-create` }));
-        const created = expectStatus("bare create", await httpCall(bareAgent, emulator.base, "POST", "/v2/checkout/orders", { ...headers, "paypal-request-id": `coursepay-${orderId}-create` }, body), 201);
-        return { orderId, providerOrderId: created.id as string };
-      };
-
-      return {
-        ours: (db) => oursCheckout(depsFor(db), approve),
-        async bare(trips) {
-          const t0 = performance.now();
-          await trips?.(0);
-          const { orderId, providerOrderId } = await bareCreate();
-          await trips?.(1);
-          const t1 = performance.now();
-          await approve(providerOrderId);
-          const t2 = performance.now();
-          await trips?.(2);
-          const captured = expectStatus("bare capture", await httpCall(bareAgent, emulator.base, "POST", `/v2/checkout/orders/${encodeURIComponent(providerOrderId)}/capture`, { ...headers, "paypal-request-id": `coursepay-${orderId}-capture-0` }, "{}"), 201);
-          await trips?.(3);
-          const t3 = performance.now();
-          const capture = (captured.purchase_units as { payments: { captures: { status: string }[] } }[])[0]!.payments.captures[0]!;
-          if (capture.status !== "COMPLETED") throw new Error(`bare capture: ${JSON.stringify(captured)}`);
-          return { create: t1 - t0, capture: t3 - t2 };
-        },
-        approvalCpuMs: () => measureApprovals(async () => (await bareCreate()).providerOrderId, approve),
-      };
-    };
-
-    const stripeScenario = async (): Promise<Scenario> => {
-      const emulator = await startEmulator("stripe");
-      const env = stripeEnvironment({ STRIPE_ENV: "local", STRIPE_EMULATOR_PORT: emulator.base.port });
-      const depsFor = perDatabase((db) => createStripeDeps(env, db));
-      const pay = (id: string) => emulator.control(`/sessions/${encodeURIComponent(id)}/pay`, {});
-      const returnUrls = () => ({ success: "http://store.test/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}", cancel: "http://store.test/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}" });
-      const headers = { authorization: `Bearer ${env.secretKey}`, accept: "application/json", "content-type": "application/x-www-form-urlencoded" };
-      let n = 0;
-      const bareCreate = async () => {
-        const orderId = randomUUID();
-        const urls = returnUrls();
-        const body = form({
-          mode: "payment",
-          "line_items[0][price_data][currency]": "usd",
-          "line_items[0][price_data][unit_amount]": PRICE_MINOR,
-          "line_items[0][price_data][product_data][name]": `Bench course ${n++}`,
-          "line_items[0][price_data][product_data][metadata][sku]": orderId,
-          "line_items[0][quantity]": 1,
-          client_reference_id: orderId,
-          "metadata[order_id]": orderId,
-          "payment_intent_data[metadata][order_id]": orderId,
-          success_url: urls.success,
-          cancel_url: urls.cancel,
-        });
-        const created = expectStatus("bare session", await httpCall(bareAgent, emulator.base, "POST", "/v1/checkout/sessions", { ...headers, "idempotency-key": `coursepay-${orderId}-create` }, body), 200);
-        return created.id as string;
-      };
-
-      return {
-        ours: (db) => oursCheckout(depsFor(db), pay, { returnUrls }),
-        async bare(trips) {
-          const t0 = performance.now();
-          await trips?.(0);
-          const sessionId = await bareCreate();
-          await trips?.(1);
-          const t1 = performance.now();
-          await pay(sessionId);
-          const t2 = performance.now();
-          await trips?.(2);
-          const session = expectStatus("bare retrieve", await httpCall(bareAgent, emulator.base, "GET", `/v1/checkout/sessions/${sessionId}?expand[]=payment_intent.latest_charge`, headers), 200);
-          const intent = session.payment_intent as { id: string; status: string };
-          expectStatus("bare refunds", await httpCall(bareAgent, emulator.base, "GET", `/v1/refunds?payment_intent=${intent.id}&limit=100`, headers), 200);
-          await trips?.(3);
-          const t3 = performance.now();
-          if (intent.status !== "succeeded") throw new Error(`bare retrieve: ${JSON.stringify(session)}`);
-          return { create: t1 - t0, capture: t3 - t2 };
-        },
-        approvalCpuMs: () => measureApprovals(bareCreate, pay),
-      };
-    };
-
-    type SideCpu = { ours: number; floor: number };
     type ProviderReport = {
       latency_ms: number;
       levels: Record<string, Record<Side, SideStats> & { ratio_p50: number; ratio_p99: number; floor_ratio_p50: number; floor_ratio_p99: number }>;
@@ -431,34 +234,56 @@ async function main(): Promise<void> {
       floor_cpu_ms_per_checkout: number;
     } & Record<string, unknown>;
     const reports: Partial<Record<ProviderName, ProviderReport>> = {};
-    const scenarios: Record<ProviderName, () => Promise<Scenario>> = { paypal: paypalScenario, stripe: stripeScenario };
-    const insertRoundTrip = () => floorSql`insert into bench_round_trips (n) values (${1}) returning id`;
+    let buyersUsed = 0;
 
-    for (const name of PROVIDERS) {
-      const scenario = await scenarios[name]();
-      const statementsPerCheckout = await statementsPer(scenario.ours);
-      const trips = roundTrips(insertRoundTrip, Math.round(statementsPerCheckout));
-      const runners: Record<Side, () => Promise<Timing>> = { ours: () => scenario.ours(db), bare: () => scenario.bare(), floor: () => scenario.bare(trips) };
+    for (const [index, name] of PROVIDERS.entries()) {
+      const emulator = await startEmulatorProcess({}, name);
+      stoppable.push(emulator);
+      const latency = await httpCall(controlAgent, new URL(emulator.url), "POST", "/__emulator/latency", { "content-type": "application/json" }, JSON.stringify({ ms: LATENCY_MS }));
+      if (latency.status !== 200) throw new Error(`${name} latency: ${latency.status} ${latency.body}`);
+      const init = (side: Side, statements = 0): SideInit => ({
+        provider: name,
+        side,
+        databaseUrl: url,
+        emulatorUrl: emulator.url,
+        buyers: side === "ours" ? buyers.slice(index * perProvider, (index + 1) * perProvider) : [],
+        statements,
+        priceMinor: PRICE_MINOR,
+      });
+      const ours = await startSide(init("ours"), appLog);
+      stoppable.push(ours);
+      const statementsPerCheckout = ours.statements!;
+      const sides: Record<Side, Awaited<ReturnType<typeof startSide>>> = { ours, bare: await startSide(init("bare"), appLog), floor: await startSide(init("floor", statementsPerCheckout), appLog) };
+      stoppable.push(sides.bare, sides.floor);
+
+      /** One round of a side, with the database's CPU read around it and apportioned as the side's own CPU is. */
+      const round = async (side: Side, concurrency: number, recorded: number, profile: string | null): Promise<RoundResult & { dbCpuMs: number | undefined }> => {
+        const dbBefore: BackendCpu | undefined = await readDbCpu();
+        const { result } = await sides[side].ask({ type: "round", profile, concurrency, recorded }, "round");
+        const dbCpuMs = backendCpuMs(dbBefore, await readDbCpu());
+        return { ...result, dbCpuMs: dbCpuMs === undefined ? undefined : dbCpuMs * result.share };
+      };
+
       const levels: ProviderReport["levels"] = {};
-      const cpu: SideCpu = { ours: 0, floor: 0 };
+      const cpu = { ours: 0, floor: 0 };
       let checkouts = 0;
       for (const level of LEVELS) {
         // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets).
-        for (const side of SIDES) await runRound(runners[side], level, warmupPerSide(level) - 2 * level, readDbCpu);
+        for (const side of SIDES) await round(side, level, warmupPerSide(level) - 2 * level, null);
         const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, mainMs: 0, wakeups: 0, dbCpuMs: 0 }])) as Record<Side, Collected>;
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA over the three sides: ours, bare, floor | floor, bare, ours | …
           const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
           for (const side of order) {
-            const round = await profiled(`${name}-${side}-${level}`, () => runRound(runners[side], level, perRound(), readDbCpu));
-            collected[side].timings.push(...round.timings);
-            collected[side].seconds += round.seconds;
-            collected[side].cpuMicros += round.cpuMicros;
-            collected[side].sysMicros += round.sysMicros;
-            collected[side].mainMs += round.mainMs;
-            collected[side].wakeups += round.wakeups;
-            const dbCpuMs = collected[side].dbCpuMs;
-            collected[side].dbCpuMs = dbCpuMs === undefined || round.dbCpuMs === undefined ? undefined : dbCpuMs + round.dbCpuMs;
+            const result = await round(side, level, perRound(), process.env.BENCH_CPU_PROFILE_DIR ? `${name}-${side}-${level}` : null);
+            const into = collected[side];
+            into.timings.push(...result.timings);
+            into.seconds += result.seconds;
+            into.cpuMicros += result.cpuMicros;
+            into.sysMicros += result.sysMicros;
+            into.mainMs += result.mainMs;
+            into.wakeups += result.wakeups;
+            into.dbCpuMs = into.dbCpuMs === undefined || result.dbCpuMs === undefined ? undefined : into.dbCpuMs + result.dbCpuMs;
           }
         }
         const [o, b, f] = SIDES.map((side) => stats(collected[side])) as [SideStats, SideStats, SideStats];
@@ -475,15 +300,21 @@ async function main(): Promise<void> {
         cpu.floor += collected.floor.cpuMicros;
         checkouts += o.checkouts;
       }
-      const approvalCpu = await scenario.approvalCpuMs();
-      // Both sides' CPU includes the buyer's approval calls; taken out of both, as they are not the store's.
-      const perCheckout = (micros: number) => round3(micros / 1000 / checkouts - approvalCpu);
+      // Both sides' CPU includes the buyer's approval calls; taken out of each (measured in its own process), as
+      // they are not the store's.
+      const approvalCpu = { ours: (await ours.ask({ type: "approvals", count: APPROVALS_MEASURED }, "approvals")).cpuMs, floor: (await sides.floor.ask({ type: "approvals", count: APPROVALS_MEASURED }, "approvals")).cpuMs };
+      for (const side of SIDES) {
+        const { buyersUsed: used } = await sides[side].ask({ type: "close" }, "closed");
+        buyersUsed += used;
+      }
+      emulator.stop();
+      const perCheckout = (micros: number, approval: number) => round3(micros / 1000 / checkouts - approval);
       const report: ProviderReport = {
         latency_ms: LATENCY_MS,
         levels,
-        approval_cpu_ms: round3(approvalCpu),
-        app_cpu_ms_per_checkout: perCheckout(cpu.ours),
-        floor_cpu_ms_per_checkout: perCheckout(cpu.floor),
+        approval_cpu_ms: round3(approvalCpu.ours),
+        app_cpu_ms_per_checkout: perCheckout(cpu.ours, approvalCpu.ours),
+        floor_cpu_ms_per_checkout: perCheckout(cpu.floor, approvalCpu.floor),
         statements_per_checkout: round3(statementsPerCheckout),
       };
       for (const level of LEVELS) {
@@ -499,12 +330,12 @@ async function main(): Promise<void> {
     const [completed] = await db.select({ n: count() }).from(schema.orders).where(eq(schema.orders.status, "completed"));
     const [paid] = await db.select({ n: count() }).from(schema.payments);
     const [enrolled] = await db.select({ n: count() }).from(schema.enrollments).where(eq(schema.enrollments.source, "purchase"));
-    if (completed!.n !== HISTORY + nextBuyer || paid!.n !== nextBuyer || enrolled!.n !== HISTORY + nextBuyer) {
-      throw new Error(`expected ${nextBuyer} completed orders, payments and enrollments besides the ${HISTORY} earlier ones; found ${completed!.n}, ${paid!.n}, ${enrolled!.n}`);
+    if (completed!.n !== HISTORY + buyersUsed || paid!.n !== buyersUsed || enrolled!.n !== HISTORY + buyersUsed) {
+      throw new Error(`expected ${buyersUsed} completed orders, payments and enrollments besides the ${HISTORY} earlier ones; found ${completed!.n}, ${paid!.n}, ${enrolled!.n}`);
     }
 
     const lines: string[] = [];
-    lines.push(`Checkout: create + capture, server side (the buyer's approval not timed); emulators in child processes answering after ${LATENCY_MS} ms; PostgreSQL pool ${poolSize()}; app log level ${process.env.LOG_LEVEL ?? "info"} (lines in .data/bench/checkout-app.log)`);
+    lines.push(`Checkout: create + capture, server side (the buyer's approval not timed); each side in a process of its own; emulators in child processes answering after ${LATENCY_MS} ms; PostgreSQL pool ${poolSize()}; app log level ${process.env.LOG_LEVEL ?? "info"} (lines in .data/bench/checkout-app.log)`);
     lines.push(`  ours = startCheckout + captureCheckout (service layer, provider client, database); bare = the same provider calls, no database;`);
     lines.push(`  floor = bare + as many one-row inserts as ours sends (each its own commit, no ORM), before and after each provider step`);
     for (const name of PROVIDERS) {
@@ -523,7 +354,7 @@ async function main(): Promise<void> {
         }
       }
       lines.push(
-        `  ${name}: app CPU per checkout ${report.app_cpu_ms_per_checkout.toFixed(2)} ms (target ≤ 2.5), floor ${report.floor_cpu_ms_per_checkout.toFixed(2)} ms (the buyer's approval, ${report.approval_cpu_ms.toFixed(2)} ms, taken out of both); ${report.statements_per_checkout} statements per checkout`,
+        `  ${name}: app CPU per checkout ${report.app_cpu_ms_per_checkout.toFixed(2)} ms (target ≤ 2.5), floor ${report.floor_cpu_ms_per_checkout.toFixed(2)} ms (the buyer's approval, ${report.approval_cpu_ms.toFixed(2)} ms, taken out of each); ${report.statements_per_checkout} statements per checkout`,
       );
     }
     lines.push("");
@@ -539,45 +370,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Runs the measurement in a child process, printing its report and filing the app's log lines. */
-function runWorker(): void {
-  const logPath = path.join(root, ".data", "bench", "checkout-app.log");
-  mkdirSync(path.dirname(logPath), { recursive: true });
-  const appLog = createWriteStream(logPath);
-  const worker = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-    cwd: root,
-    env: { ...process.env, BENCH_CHECKOUT_WORKER: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  // Ctrl-C reaches the worker too; it cleans up (emulator, database) and exits, then so do we.
-  const ignore = () => {};
-  process.on("SIGINT", ignore);
-  process.on("SIGTERM", ignore);
-  let logLines = 0;
-  createInterface({ input: worker.stdout! }).on("line", (line) => {
-    if (line.startsWith('{"level":')) {
-      appLog.write(`${line}\n`);
-      logLines++;
-    } else {
-      console.log(line);
-    }
-  });
-  worker.on("exit", (code) => {
-    appLog.end(() => {
-      if (code !== 0) console.error(`(${logLines} app log lines in ${path.relative(root, logPath)})`);
-      process.exit(code ?? 1);
-    });
-  });
-}
-
-if (process.env.BENCH_CHECKOUT_WORKER === "1") {
-  // As server.ts does in production: tsx turns source maps on, and then every stack trace costs lookups — the
-  // Stripe SDK captures one per request (its profile here: 3 % of "ours" went to preparing those traces).
-  process.setSourceMapsEnabled(false);
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  runWorker();
-}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
