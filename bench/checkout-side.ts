@@ -43,7 +43,7 @@ export type SideInit = {
  */
 export type RoundResult = { timings: Timing[]; seconds: number; cpuMicros: number; sysMicros: number; mainMs: number; wakeups: number; share: number };
 
-export type ToSide = { type: "init"; init: SideInit } | { type: "round"; profile: string | null; concurrency: number; recorded: number } | { type: "approvals"; count: number } | { type: "close" };
+export type ToSide = { type: "init"; init: SideInit } | { type: "round"; profile: string | null; concurrency: number; recorded: number; spreadMs: number } | { type: "approvals"; count: number } | { type: "close" };
 export type FromSide =
   | { type: "ready"; statements: number | null }
   | { type: "round"; result: RoundResult }
@@ -60,8 +60,14 @@ type RoundTrips = (point: 0 | 1 | 2 | 3) => Promise<void>;
 /** A provider's checkout as each side runs it, and the buyer's approval step (the part of a checkout that is not the store's). */
 type Scenario = { ours: (db: Db) => Promise<Timing>; bare: (trips?: RoundTrips) => Promise<Timing>; approvalCpuMs: (count: number) => Promise<number> };
 
-/** One closed-loop round: the first and last `concurrency` checkouts are run but not recorded. */
-async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number): Promise<RoundResult> {
+/**
+ * One closed-loop round: the first and last `concurrency` checkouts are run but not recorded. Each buyer arrives at a
+ * random moment within `spreadMs` (one checkout's duration), as independent buyers do. Started together, they would
+ * stay in step for the whole round, since every provider call answers after exactly the emulator's latency: each step
+ * of ten checkouts would then queue behind the other nine's CPU, a burst that buyers arriving on their own do not make
+ * (PayPal's own latency varies, which breaks such steps up).
+ */
+async function runRound(checkout: () => Promise<Timing>, concurrency: number, recorded: number, spreadMs: number): Promise<RoundResult> {
   const total = recorded + 2 * concurrency;
   const timings: Timing[] = [];
   let started = 0;
@@ -72,6 +78,7 @@ async function runRound(checkout: () => Promise<Timing>, concurrency: number, re
   const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * spreadMs));
       while (started < total) {
         const index = started++;
         const record = index >= concurrency && index < concurrency + recorded;
@@ -285,7 +292,7 @@ async function serve(init: SideInit, send: (message: FromSide) => Promise<void>,
     for (;;) {
       const request = await next();
       if (request.type === "round") {
-        const run = () => runRound(checkout, request.concurrency, request.recorded);
+        const run = () => runRound(checkout, request.concurrency, request.recorded, request.spreadMs);
         await send({ type: "round", result: await (request.profile ? profiled(request.profile, run) : run()) });
       } else if (request.type === "approvals") {
         await send({ type: "approvals", cpuMs: await scenario.approvalCpuMs(request.count) });

@@ -16,8 +16,9 @@
  * - Every "ours" checkout buys its own course as its own user, so no ownership or claim check can short-circuit.
  * - At 10 and 50 concurrent checkouts (closed loop), the same number of measured checkouts for both sides, in rounds
  *   that alternate ours/bare in ABBA order so neither side systematically gets the warmer machine. In each round the
- *   first `concurrency` checkouts (simultaneous start) and the last ones (draining) are not recorded, and each level
- *   starts with an unrecorded warm-up of both.
+ *   first `concurrency` checkouts and the last ones (draining) are not recorded, and each level starts with an
+ *   unrecorded warm-up of every side. The buyers of a round arrive at random moments within one checkout's duration
+ *   (the bare side's, from its warm-up), not all at once (the reason is at runRound in bench/checkout-side.ts).
  * - app_cpu_ms_per_checkout: CPU time of this process during "ours" rounds per checkout (service layer, provider
  *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own.
  *
@@ -44,8 +45,10 @@
  * Each side runs in a process of its own (bench/checkout-side.ts, where the reason is), as a store's app process runs
  * only the store's code; this process seeds the database, starts the emulators, tells the sides which round to run
  * and reads the database's CPU around each. The app logs as in production (LOG_LEVEL, default info: a line per
- * provider call, written synchronously to stdout); the sides' log lines go to .data/bench/checkout-app.log, so that
- * they do not bury the report.
+ * provider call, written synchronously to stdout). The sides' stdout is the file .data/bench/checkout-app.log, as a
+ * server's is when redirected to one: the lines do not bury the report, and no process of the benchmark's wakes to
+ * carry them. (When this process read them from a pipe and copied them to the file, it woke twice per checkout on the
+ * same two cores: ours' p50 at 10 in flight was 3–4 ms higher than with LOG_LEVEL=warn, against 1.035–1.036.)
  *
  * Environment: BENCH_LATENCY_MS (200), BENCH_PROVIDERS ("paypal,stripe"), BENCH_LEVELS ("10,50"), BENCH_CHECKOUTS
  * (measured checkouts per side and level, default 400), BENCH_HISTORY (5000), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
@@ -53,10 +56,9 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { Agent } from "node:http";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import postgres, { type Sql } from "postgres";
 import { backendCpu, backendCpuMs, httpCall, percentile, root, round3, startEmulatorProcess, type BackendCpu } from "./support";
@@ -115,9 +117,8 @@ type SideProcess = {
 };
 
 /** Starts a side's process and sends it `init`; resolves once its checkout is built (ours: statements counted). */
-async function startSide(init: SideInit, appLog: WriteStream): Promise<SideProcess & { statements: number | null }> {
-  const child = spawn(process.execPath, [...process.execArgv, SIDE_SCRIPT], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit", "ipc"] });
-  createInterface({ input: child.stdout! }).on("line", (line) => (line.startsWith('{"level":') ? appLog.write(`${line}\n`) : console.log(line)));
+async function startSide(init: SideInit, appLog: number): Promise<SideProcess & { statements: number | null }> {
+  const child = spawn(process.execPath, [...process.execArgv, SIDE_SCRIPT], { cwd: root, env: process.env, stdio: ["ignore", appLog, "inherit", "ipc"] });
   let pending: { resolve: (message: FromSide) => void; reject: (error: Error) => void } | undefined;
   child.on("message", (message: FromSide) => {
     const waiting = pending;
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
 
   const logPath = path.join(root, ".data", "bench", "checkout-app.log");
   mkdirSync(path.dirname(logPath), { recursive: true });
-  const appLog = createWriteStream(logPath);
+  const appLog = openSync(logPath, "w");
   const dbName = `coursepay_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
   const stoppable: { stop: () => void }[] = [];
   let handle: Awaited<ReturnType<typeof openPostgres>> | undefined;
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
     await handle?.close().catch(() => undefined);
     await monitorClient?.end({ timeout: 5 }).catch(() => undefined);
     if (dbCreated) await admin.dropDatabase(dbName).catch((error: unknown) => console.error(`could not drop ${dbName}:`, error));
-    await new Promise((resolve) => appLog.end(resolve));
+    closeSync(appLog);
   };
   const interrupted = () => void cleanup().finally(() => process.exit(130));
   process.once("SIGINT", interrupted);
@@ -257,9 +258,9 @@ async function main(): Promise<void> {
       stoppable.push(sides.bare, sides.floor);
 
       /** One round of a side, with the database's CPU read around it and apportioned as the side's own CPU is. */
-      const round = async (side: Side, concurrency: number, recorded: number, profile: string | null): Promise<RoundResult & { dbCpuMs: number | undefined }> => {
+      const round = async (side: Side, concurrency: number, recorded: number, spreadMs: number, profile: string | null): Promise<RoundResult & { dbCpuMs: number | undefined }> => {
         const dbBefore: BackendCpu | undefined = await readDbCpu();
-        const { result } = await sides[side].ask({ type: "round", profile, concurrency, recorded }, "round");
+        const { result } = await sides[side].ask({ type: "round", profile, concurrency, recorded, spreadMs }, "round");
         const dbCpuMs = backendCpuMs(dbBefore, await readDbCpu());
         return { ...result, dbCpuMs: dbCpuMs === undefined ? undefined : dbCpuMs * result.share };
       };
@@ -268,14 +269,18 @@ async function main(): Promise<void> {
       const cpu = { ours: 0, floor: 0 };
       let checkouts = 0;
       for (const level of LEVELS) {
-        // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets).
-        for (const side of SIDES) await round(side, level, warmupPerSide(level) - 2 * level, null);
+        // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets). The bare
+        // side's, its buyers all starting at once, gives one checkout's duration (approval included): each of `level`
+        // buyers starts one every `level / throughput`. The rounds' buyers arrive at random moments within it.
+        const bareWarmup = await round("bare", level, warmupPerSide(level) - 2 * level, 0, null);
+        const spreadMs = (1000 * level * bareWarmup.seconds) / bareWarmup.timings.length;
+        for (const side of SIDES) if (side !== "bare") await round(side, level, warmupPerSide(level) - 2 * level, spreadMs, null);
         const collected = Object.fromEntries(SIDES.map((side): [Side, Collected] => [side, { timings: [], seconds: 0, cpuMicros: 0, sysMicros: 0, mainMs: 0, wakeups: 0, dbCpuMs: 0 }])) as Record<Side, Collected>;
         for (let r = 0; r < ROUNDS; r++) {
           // ABBA over the three sides: ours, bare, floor | floor, bare, ours | …
           const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
           for (const side of order) {
-            const result = await round(side, level, perRound(), process.env.BENCH_CPU_PROFILE_DIR ? `${name}-${side}-${level}` : null);
+            const result = await round(side, level, perRound(), spreadMs, process.env.BENCH_CPU_PROFILE_DIR ? `${name}-${side}-${level}` : null);
             const into = collected[side];
             into.timings.push(...result.timings);
             into.seconds += result.seconds;
