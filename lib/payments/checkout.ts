@@ -284,7 +284,9 @@ async function releaseClaim(db: Db, orderId: string) {
 
 /**
  * The selected paid courses, each with whether the buyer already owns it (an active full enrollment) and whether an
- * earlier payment for it is still pending — one query per selection kind, built once per database handle.
+ * earlier payment for it is still pending — one query per selection kind, built once per database handle. Only what
+ * an order needs is read: a course's page (body, instructor, outcomes, search vector) is kilobytes a checkout would
+ * fetch and parse for nothing.
  */
 function selectionQuery(db: Queryable, kind: Selection["kind"]) {
   const userId = sql.placeholder("userId");
@@ -304,10 +306,11 @@ function selectionQuery(db: Queryable, kind: Selection["kind"]) {
       .from(enrollments)
       .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courses.id), eq(enrollments.status, "active"), eq(enrollments.mode, "full"))),
   ).mapWith(Boolean);
+  const course = { id: courses.id, title: courses.title, priceMinor: courses.priceMinor, currency: courses.currency };
   return kind === "course"
-    ? db.select({ course: courses, owned, pending }).from(courses).where(and(eq(courses.id, sql.placeholder("courseId")), paid)).prepare("checkout_course_selection")
+    ? db.select({ course, owned, pending }).from(courses).where(and(eq(courses.id, sql.placeholder("courseId")), paid)).prepare("checkout_course_selection")
     : db
-        .select({ course: courses, owned, pending })
+        .select({ course, owned, pending })
         .from(cartItems)
         .innerJoin(carts, eq(carts.id, cartItems.cartId))
         .innerJoin(courses, eq(courses.id, cartItems.courseId))
@@ -318,7 +321,7 @@ function selectionQuery(db: Queryable, kind: Selection["kind"]) {
 const courseSelection = preparedPerDb((db) => selectionQuery(db, "course"));
 const cartSelection = preparedPerDb((db) => selectionQuery(db, "cart"));
 
-async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Course & { owned: boolean; pending: boolean })[]> {
+async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Pick<Course, "id" | "title" | "priceMinor" | "currency"> & { owned: boolean; pending: boolean })[]> {
   const rows =
     selection.kind === "course"
       ? await courseSelection(db).execute({ userId, courseId: selection.courseId })
