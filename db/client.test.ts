@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "./schema";
-import { openPostgres, poolSize } from "./client";
+import { openPostgres, poolSize, preparedSqlPerDb } from "./client";
 import { useTestDb, testEngines } from "@/lib/testing/db";
 
 describe("pool size", () => {
@@ -44,5 +44,31 @@ describe.runIf(testEngines().includes("postgres"))("postgres client", () => {
       if (previous === undefined) delete process.env.DATABASE_PREPARE;
       else process.env.DATABASE_PREPARE = previous;
     }
+  });
+});
+
+describe.each(testEngines())("raw SQL rendered once per handle (%s)", (engine) => {
+  const t = useTestDb(engine);
+
+  it("renders the statement once per handle and fills in each call's values, in a transaction too", async () => {
+    let renders = 0;
+    const byEmail = preparedSqlPerDb<{ name: string }>("test_user_by_email", () => {
+      renders++;
+      return sql`select name from ${users} where email = ${sql.placeholder("email")}`;
+    });
+    const emails = [`first-${Date.now()}@example.test`, `second-${Date.now()}@example.test`];
+    await t.db.insert(users).values(emails.map((email, i) => ({ email, name: `Buyer ${i + 1}` })));
+
+    expect(await byEmail(t.db, { email: emails[0] })).toEqual([{ name: "Buyer 1" }]);
+    expect(await byEmail(t.db, { email: emails[1] })).toEqual([{ name: "Buyer 2" }]);
+    expect(await byEmail(t.db, { email: "nobody@example.test" })).toEqual([]);
+    expect(renders).toBe(1);
+    // A transaction is a handle of its own: its statement runs on the transaction's connection and sees its writes.
+    const inside = await t.db.transaction(async (tx) => {
+      await tx.update(users).set({ name: "Renamed" }).where(eq(users.email, emails[0]!));
+      return byEmail(tx, { email: emails[0] });
+    });
+    expect(inside).toEqual([{ name: "Renamed" }]);
+    expect(renders).toBe(2);
   });
 });

@@ -182,11 +182,33 @@ export function preparedPerDb<Q>(build: (db: Queryable) => Q): (db: Queryable) =
 
 /**
  * Runs raw SQL and returns its rows. The two drivers shape `execute()` results differently
- * (postgres.js: an array; PGlite: `{ rows }`); this is the only place that knows.
+ * (postgres.js: an array; PGlite: `{ rows }`); `rowsOf` is the only place that knows.
  */
 export async function queryRows<T extends Record<string, unknown>>(db: Queryable, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+  return rowsOf<T>(await db.execute(query));
+}
+
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+
+/** What Drizzle's handles keep for `execute()`: the dialect that renders SQL and the session that prepares it. */
+type DrizzleInternals = {
+  dialect: { sqlToQuery(query: SQL): unknown };
+  _: { session: { prepareQuery(query: unknown, fields: undefined, name: string, arrayMode: false): { execute(values: Record<string, unknown>): Promise<unknown> } } };
+};
+
+/**
+ * Raw SQL rendered once per database handle (or transaction), as preparedPerDb does for builder queries: `build()`
+ * returns the statement with `sql.placeholder`s for its values, and each call only fills them in. Drizzle offers
+ * `.prepare()` on its builders only; this takes the path its `execute()` takes (render, then the session's prepared
+ * query) without rendering again on every call — for the largest statements on the payment path, where rendering
+ * cost more than sending (README "Performance").
+ */
+export function preparedSqlPerDb<T extends Record<string, unknown>>(name: string, build: () => SQL): (db: Queryable, values: Record<string, unknown>) => Promise<T[]> {
+  const prepared = preparedPerDb((db) => {
+    const { dialect, _ } = db as unknown as DrizzleInternals;
+    return _.session.prepareQuery(dialect.sqlToQuery(build()), undefined, name, false);
+  });
+  return async (db, values) => rowsOf<T>(await prepared(db).execute(values));
 }
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, exists, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { preparedPerDb, queryRows, type Db, type Queryable } from "@/db/client";
+import { preparedPerDb, preparedSqlPerDb, type Db, type Queryable } from "@/db/client";
 import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, type Course, type Order } from "@/db/schema";
 import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
@@ -270,11 +270,13 @@ type Claim = { status: "claimed"; attempt: number } | { status: "owned" } | { st
 /** The statuses from which the state machine lets an order become "approved" (claimed), as a PostgreSQL array. */
 const CLAIMABLE = `{${orderStatus.enumValues.filter((status) => transition(status, "approved").ok).join(",")}}`;
 
+const claimStatement = preparedSqlPerDb<{ outcome: "claimed" | "owned" | "in_flight"; attempt: number | null }>(
+  "checkout_claim_capture",
+  () => sql`select outcome, attempt from claim_capture(${sql.placeholder("orderId")}::uuid, ${CLAIMABLE}::order_status[], ${CAPTURE_CLAIM_SECONDS}::integer)`,
+);
+
 async function claimCapture(db: Db, order: Order): Promise<Claim> {
-  const [claim] = await queryRows<{ outcome: "claimed" | "owned" | "in_flight"; attempt: number | null }>(
-    db,
-    sql`select outcome, attempt from claim_capture(${order.id}::uuid, ${CLAIMABLE}::order_status[], ${CAPTURE_CLAIM_SECONDS}::integer)`,
-  );
+  const [claim] = await claimStatement(db, { orderId: order.id });
   return claim!.outcome === "claimed" ? { status: "claimed", attempt: claim!.attempt! } : { status: claim!.outcome };
 }
 
