@@ -134,26 +134,39 @@ export async function insertOrder(
   total: Money,
   items: NewOrderItem[],
 ): Promise<string> {
-  const itemRows = sql.join(
-    items.map((i) => sql`(${i.courseId}::uuid, ${i.externalRef}::text, ${i.title}::text, ${i.price.minor}::bigint, ${i.price.currency}::char(3))`),
-    sql`, `,
-  );
-  const userId = "userId" in owner ? owner.userId : null;
-  const handoffId = "gatewayHandoffId" in owner ? owner.gatewayHandoffId : null;
-  const courseIds = items.flatMap((i) => (i.courseId ? [i.courseId] : []));
-  const newOrder = db.$with("new_order", { id: sql<string>`id`.as("id") }).as(sql`
-    insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider, course_ids)
-    values (${userId}::uuid, ${handoffId}::uuid, 'created', ${total.currency}, ${total.minor}, ${providerName},
-            array[${sql.join(courseIds.map((id) => sql`${id}::uuid`), sql`, `)}]::uuid[])
-    returning id`);
-  const newItems = db.$with("new_items", { orderId: sql<string>`order_id`.as("order_id") }).as(sql`
-    insert into ${orderItems} (order_id, course_id, external_ref, title, unit_price_minor, currency)
-    select new_order.id, item.course_id, item.external_ref, item.title, item.unit_price_minor, item.currency
-    from new_order, (values ${itemRows}) as item (course_id, external_ref, title, unit_price_minor, currency)
-    returning order_id`);
-  const [row] = await db.with(newOrder, newItems).select({ orderId: newItems.orderId }).from(newItems);
-  return row!.orderId;
+  const [row] = await insertOrderStatement(db, {
+    userId: "userId" in owner ? owner.userId : null,
+    handoffId: "gatewayHandoffId" in owner ? owner.gatewayHandoffId : null,
+    currency: total.currency,
+    totalMinor: total.minor,
+    provider: providerName,
+    courseIds: JSON.stringify(items.flatMap((i) => (i.courseId ? [i.courseId] : []))),
+    items: JSON.stringify(items.map((i) => ({ course_id: i.courseId, external_ref: i.externalRef, title: i.title, unit_price_minor: i.price.minor, currency: i.price.currency }))),
+  });
+  return row!.order_id;
 }
+
+/**
+ * insertOrder's statement, rendered once per database handle: the items (any number of them) arrive as one JSON
+ * parameter, so a cart of one and a cart of five are the same statement.
+ */
+const insertOrderStatement = preparedSqlPerDb<{ order_id: string }>("checkout_insert_order", () => {
+  const value = (name: string) => sql.placeholder(name);
+  return sql`
+    with new_order as (
+      insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider, course_ids)
+      values (${value("userId")}::uuid, ${value("handoffId")}::uuid, 'created', ${value("currency")}, ${value("totalMinor")}, ${value("provider")},
+              array(select id::uuid from jsonb_array_elements_text(${value("courseIds")}::jsonb) with ordinality as course (id, position) order by position))
+      returning id
+    ),
+    new_items as (
+      insert into ${orderItems} (order_id, course_id, external_ref, title, unit_price_minor, currency)
+      select new_order.id, item.course_id, item.external_ref, item.title, item.unit_price_minor, item.currency
+      from new_order, jsonb_to_recordset(${value("items")}::jsonb) as item (course_id uuid, external_ref text, title text, unit_price_minor bigint, currency char(3))
+      returning order_id
+    )
+    select order_id from new_items limit 1`;
+});
 
 /**
  * The buyer closed PayPal without approving. Our order is cancelled — unless PayPal says otherwise (an approval
