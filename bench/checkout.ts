@@ -19,7 +19,7 @@
  *   first `concurrency` checkouts and the last ones (draining) are not recorded, and each level starts with an
  *   unrecorded warm-up of every side. The buyers of a round arrive at random moments within one checkout's duration
  *   (the bare side's, from its warm-up), not all at once (the reason is at runRound in bench/checkout-side.ts).
- * - app_cpu_ms_per_checkout: CPU time of this process during "ours" rounds per checkout (service layer, provider
+ * - app_cpu_ms_per_checkout: CPU time of ours' process during its rounds per checkout (service layer, provider
  *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own.
  *
  * - statements_per_checkout: what a checkout sends, counted over a few unmeasured checkouts on a connection of its
@@ -46,9 +46,8 @@
  * only the store's code; this process seeds the database, starts the emulators, tells the sides which round to run
  * and reads the database's CPU around each. The app logs as in production (LOG_LEVEL, default info: a line per
  * provider call, written synchronously to stdout). The sides' stdout is the file .data/bench/checkout-app.log, as a
- * server's is when redirected to one: the lines do not bury the report, and no process of the benchmark's wakes to
- * carry them. (When this process read them from a pipe and copied them to the file, it woke twice per checkout on the
- * same two cores: ours' p50 at 10 in flight was 3–4 ms higher than with LOG_LEVEL=warn, against 1.035–1.036.)
+ * server's is when redirected to one: the lines do not bury the report, and no process of the benchmark's wakes on
+ * the same two cores to carry them.
  *
  * Environment: BENCH_LATENCY_MS (200), BENCH_PROVIDERS ("paypal,stripe"), BENCH_LEVELS ("10,50"), BENCH_CHECKOUTS
  * (measured checkouts per side and level, default 400), BENCH_HISTORY (5000), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
