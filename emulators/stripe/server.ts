@@ -60,7 +60,10 @@ export class StripeEmulator {
   }
 
   async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // Idle connections are kept as Stripe's edge keeps them, not Node's default 5 s: a client that reuses a
+    // keep-alive connection the server is closing at that moment gets "socket hang up", which api.stripe.com's
+    // clients do not see (bench:checkout's bare Stripe side met it after idling between rounds).
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? STRIPE_DEFAULTS.port, this.options.host ?? STRIPE_DEFAULTS.host, resolve));
     const { port } = this.server.address() as AddressInfo;
     this.publicUrl = this.options.publicUrl ?? `http://${this.options.host ?? STRIPE_DEFAULTS.host}:${port}`;
