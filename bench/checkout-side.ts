@@ -106,12 +106,6 @@ function roundTrips(insert: () => Promise<unknown>, statements: number): RoundTr
   };
 }
 
-/** Deps built once per database handle (the measured pool, the counting connection). */
-function perDatabase<D>(build: (db: Db) => D): (db: Db) => D {
-  const built = new Map<Db, D>();
-  return (db) => built.get(db) ?? built.set(db, build(db)).get(db)!;
-}
-
 const form = (fields: Record<string, string | number>) => new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
 const expectStatus = (what: string, result: HttpResult, status: number) => {
   if (result.status !== status) throw new Error(`${what}: ${result.status} ${result.body}`);
@@ -121,7 +115,7 @@ const expectStatus = (what: string, result: HttpResult, status: number) => {
 /** The side's process: builds its checkout on "init", then answers each request in turn until "close". */
 async function serve(init: SideInit, send: (message: FromSide) => Promise<void>, next: () => Promise<ToSide>): Promise<void> {
   // App modules are loaded after the environment is set (the logger and crypto read it).
-  const [{ openPostgres, poolSize }, { startCheckout, captureCheckout }, { PayPalClient }, { payPalEnvironment }, { PayPalProvider, orderRequestBody }, { money }, { createStripeDeps }, { stripeEnvironment }] = await Promise.all([
+  const [{ openPostgres, poolSize, preparedPerDb }, { startCheckout, captureCheckout }, { PayPalClient }, { payPalEnvironment }, { PayPalProvider, orderRequestBody }, { money }, { createStripeDeps }, { stripeEnvironment }] = await Promise.all([
     import("@/db/client"),
     import("@/lib/payments/checkout"),
     import("@/lib/paypal/client"),
@@ -174,7 +168,8 @@ async function serve(init: SideInit, send: (message: FromSide) => Promise<void>,
 
   const paypalScenario = async (): Promise<Scenario> => {
     const env = payPalEnvironment({ PAYPAL_ENV: "local", PAYPAL_EMULATOR_URL: init.emulatorUrl });
-    const depsFor = perDatabase((db) => ({ db, provider: new PayPalProvider(new PayPalClient({ env, db })), checkoutEnabled: true }));
+    // Deps built once per database handle (the measured pool, the counting connection).
+    const depsFor = preparedPerDb((db) => ({ db: db as Db, provider: new PayPalProvider(new PayPalClient({ env, db: db as Db })), checkoutEnabled: true }));
     const approve = (id: string) => control(`/orders/${encodeURIComponent(id)}/approve`);
 
     const basic = Buffer.from(`${env.clientId}:${env.clientSecret}`).toString("base64");
@@ -213,7 +208,7 @@ async function serve(init: SideInit, send: (message: FromSide) => Promise<void>,
 
   const stripeScenario = async (): Promise<Scenario> => {
     const env = stripeEnvironment({ STRIPE_ENV: "local", STRIPE_EMULATOR_PORT: base.port });
-    const depsFor = perDatabase((db) => createStripeDeps(env, db));
+    const depsFor = preparedPerDb((db) => createStripeDeps(env, db as Db));
     const pay = (id: string) => control(`/sessions/${encodeURIComponent(id)}/pay`);
     const returnUrls = () => ({ success: "http://store.test/api/payments/stripe/return?session_id={CHECKOUT_SESSION_ID}", cancel: "http://store.test/api/payments/stripe/cancel?session_id={CHECKOUT_SESSION_ID}" });
     const headers = { authorization: `Bearer ${env.secretKey}`, accept: "application/json", "content-type": "application/x-www-form-urlencoded" };
