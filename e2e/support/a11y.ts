@@ -6,6 +6,10 @@ import { expect, type Page } from "@playwright/test";
  * a visible focus indicator on everything the keyboard reaches, and no sideways scrolling on a 390 px phone.
  */
 export async function expectAccessible(page: Page) {
+  // The title is part of the page React renders, and a server action's refresh (removing a cart line) can replace it
+  // a moment after the new content is visible: CI once audited the cart in that moment ("Documents must have <title>").
+  // Wait for it briefly; a page that never gets one still fails below, with axe's message.
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 3_000 }).catch(() => undefined);
   // Legacy mode: one axe.run in the page. The default injects axe-core into every frame and then opens a blank page
   // to merge the results, which doubled each audit here (2.1 → 1.1 s; a third of the e2e suite's time went to axe).
   // It gives up cross-origin frames, and our pages have none against the emulators (the emulator's PayPal button
