@@ -28,24 +28,28 @@ export function ordersOf(buyer: Buyer | { userId: Placeholder; browserHash: Plac
   return mine.length ? or(...mine)! : sql`false`;
 }
 
-/** The buyer's order by the provider's order id: every capture and cancel starts here, so it is built once per handle. */
-const buyersOrderQuery = preparedPerDb((db) =>
-  db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.provider, sql.placeholder("provider")),
-        eq(orders.providerOrderId, sql.placeholder("providerOrderId")),
-        ordersOf({ userId: sql.placeholder("userId"), browserHash: sql.placeholder("browserHash") }),
-      ),
-    )
-    .prepare("buyers_order"),
-);
+/**
+ * "The buyer's order with this provider order id", with placeholders (provider, providerOrderId, userId, browserHash):
+ * the condition of every capture's and cancel's first statement.
+ */
+export const buyersOrderByProviderId = (): SQL =>
+  and(
+    eq(orders.provider, sql.placeholder("provider")),
+    eq(orders.providerOrderId, sql.placeholder("providerOrderId")),
+    ordersOf({ userId: sql.placeholder("userId"), browserHash: sql.placeholder("browserHash") }),
+  )!;
+
+/** The values for buyersOrderByProviderId's placeholders. */
+export const buyersOrderValues = (who: string | Buyer, provider: Order["provider"], providerOrderId: string) => {
+  const buyer = asBuyer(who);
+  return { provider, providerOrderId, userId: buyer.userId, browserHash: buyer.browserHash };
+};
+
+/** Built once per handle. */
+const buyersOrderQuery = preparedPerDb((db) => db.select().from(orders).where(buyersOrderByProviderId()).prepare("buyers_order"));
 
 /** The buyer's order with this provider order id; someone else's looks exactly like a missing one (undefined). */
 export async function buyersOrder(db: Queryable, who: string | Buyer, provider: Order["provider"], providerOrderId: string): Promise<Order | undefined> {
-  const buyer = asBuyer(who);
-  const [order] = await buyersOrderQuery(db).execute({ provider, providerOrderId, userId: buyer.userId, browserHash: buyer.browserHash });
+  const [order] = await buyersOrderQuery(db).execute(buyersOrderValues(who, provider, providerOrderId));
   return order;
 }

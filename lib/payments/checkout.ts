@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, exists, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { preparedPerDb, preparedSqlPerDb, type Db, type Queryable } from "@/db/client";
 import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, type Course, type Order } from "@/db/schema";
@@ -7,7 +7,7 @@ import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
 import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
-import { buyersOrder, type Buyer } from "./buyer";
+import { buyersOrder, buyersOrderByProviderId, buyersOrderValues, type Buyer } from "./buyer";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
 import { moveOrder } from "./orders";
@@ -190,19 +190,22 @@ export async function cancelCheckout(deps: CheckoutDeps, who: string | Buyer, pr
  * provider captures an order once, and fulfil() applies the result once.
  */
 export async function captureCheckout(deps: CheckoutDeps, who: string | Buyer, providerOrderId: string): Promise<CaptureResult> {
-  const order = await buyersOrder(deps.db, who, deps.provider.name, providerOrderId);
+  const [found] = await buyersOrderClaim(deps.db).execute(buyersOrderValues(who, deps.provider.name, providerOrderId));
   // Someone else's order looks exactly like an unknown one: nothing is revealed and nothing changes.
-  if (!order) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
-  return captureOrder(deps, order);
+  if (!found) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
+  // Not claimed when read: settled (the answer without a capture call), or not claimable for a reason
+  // claimCapture would have given as "in flight".
+  return settledResult(found.order) ?? captureClaimed(deps, found.order, found.claim ? asClaim(found.claim) : { status: "in_flight" });
 }
 
 /** The capture step itself, also used when PayPal tells us about an approval the browser never reported. */
 export async function captureOrder(deps: CheckoutDeps, order: Order): Promise<CaptureResult> {
-  const { db, provider } = deps;
-  const settled = settledResult(order);
-  if (settled) return settled;
+  return settledResult(order) ?? captureClaimed(deps, order, await claimCapture(deps.db, order));
+}
 
-  const claim = await claimCapture(db, order);
+/** The rest of a capture once the claim is decided: the provider's capture under the claim, or why not. */
+async function captureClaimed(deps: CheckoutDeps, order: Order, claim: Claim): Promise<CaptureResult> {
+  const { db, provider } = deps;
   if (claim.status === "owned") {
     await moveOrder(db, order, "cancelled");
     return { ok: false, kind: "refused", orderId: order.id, message: CHECKOUT_MESSAGES.allOwned };
@@ -283,15 +286,36 @@ type Claim = { status: "claimed"; attempt: number } | { status: "owned" } | { st
 /** The statuses from which the state machine lets an order become "approved" (claimed), as a PostgreSQL array. */
 const CLAIMABLE = `{${orderStatus.enumValues.filter((status) => transition(status, "approved").ok).join(",")}}`;
 
-const claimStatement = preparedSqlPerDb<{ outcome: "claimed" | "owned" | "in_flight"; attempt: number | null }>(
-  "checkout_claim_capture",
-  () => sql`select outcome, attempt from claim_capture(${sql.placeholder("orderId")}::uuid, ${CLAIMABLE}::order_status[], ${CAPTURE_CLAIM_SECONDS}::integer)`,
-);
+type ClaimRow = { outcome: "claimed" | "owned" | "in_flight"; attempt: number | null };
+const asClaim = (row: ClaimRow): Claim => (row.outcome === "claimed" ? { status: "claimed", attempt: row.attempt! } : { status: row.outcome });
+
+/** The claim call, for a placeholder or column standing for the order's id. */
+const claimCall = (orderId: SQL | SQLWrapper) => sql`claim_capture(${orderId}, ${CLAIMABLE}::order_status[], ${CAPTURE_CLAIM_SECONDS}::integer)`;
+
+const claimStatement = preparedSqlPerDb<ClaimRow>("checkout_claim_capture", () => sql`select outcome, attempt from ${claimCall(sql`${sql.placeholder("orderId")}::uuid`)}`);
 
 async function claimCapture(db: Db, order: Order): Promise<Claim> {
   const [claim] = await claimStatement(db, { orderId: order.id });
-  return claim!.outcome === "claimed" ? { status: "claimed", attempt: claim!.attempt! } : { status: claim!.outcome };
+  return asClaim(claim!);
 }
+
+/**
+ * The buyer's order by its provider order id and, when it is claimable, its capture claim — one round trip for
+ * the buyer's "Pay". The claim is a subquery of the select list: PostgreSQL evaluates it only for a row the WHERE
+ * kept (the buyer's own order; someone else's is never claimed), and its own WHERE, on the outer row alone, is
+ * checked before the function runs. The order's columns are as read before the claim, as when they were two
+ * statements; the claim itself re-checks the status under the row's lock.
+ */
+const buyersOrderClaim = preparedPerDb((db) =>
+  db
+    .select({
+      order: orders,
+      claim: sql<ClaimRow | null>`(select json_build_object('outcome', claim.outcome, 'attempt', claim.attempt) from ${claimCall(orders.id)} as claim where ${orders.status} = any(${CLAIMABLE}::order_status[]))`,
+    })
+    .from(orders)
+    .where(buyersOrderByProviderId())
+    .prepare("checkout_buyers_order_claim"),
+);
 
 async function releaseClaim(db: Db, orderId: string) {
   await db.update(orders).set({ captureStartedAt: null, updatedAt: new Date() }).where(eq(orders.id, orderId));
