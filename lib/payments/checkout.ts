@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, exists, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, exists, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { preparedPerDb, preparedSqlPerDb, type Db, type Queryable } from "@/db/client";
 import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, type Course, type Order } from "@/db/schema";
@@ -112,13 +112,28 @@ const recordProviderOrder = preparedPerDb((db) =>
 
 /** The buyer's still-unpaid checkouts with this provider for any of these courses, each cancelled as the buyer's "back" would. */
 async function abandonEarlierCheckouts(deps: StartDeps, userId: string, courseIds: string[]) {
-  const earlier = await deps.db
-    .selectDistinct({ providerOrderId: orders.providerOrderId })
-    .from(orders)
-    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(and(eq(orders.userId, userId), eq(orders.provider, deps.provider.name), eq(orders.status, "created"), inArray(orderItems.courseId, courseIds)));
+  const earlier = await earlierCheckouts(deps.db).execute({ userId, provider: deps.provider.name, courseIds: JSON.stringify(courseIds) });
   for (const { providerOrderId } of earlier) if (providerOrderId) await cancelCheckout(deps, userId, providerOrderId);
 }
+
+/**
+ * abandonEarlierCheckouts' look-up, built once per handle: the courses as one JSON parameter (as insertOrder takes
+ * them), matched against the order's own course list, which insertOrder writes with its items.
+ */
+const earlierCheckouts = preparedPerDb((db) =>
+  db
+    .select({ providerOrderId: orders.providerOrderId })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.userId, sql.placeholder("userId")),
+        eq(orders.provider, sql.placeholder("provider")),
+        eq(orders.status, "created"),
+        sql`${orders.courseIds} && array(select jsonb_array_elements_text(${sql.placeholder("courseIds")}::jsonb)::uuid)`,
+      ),
+    )
+    .prepare("checkout_earlier_checkouts"),
+);
 
 export type NewOrderItem = { courseId: string | null; externalRef: string | null; title: string; price: Money };
 
