@@ -53,6 +53,20 @@ for (const engine of testEngines()) {
       expect(await checkInvariants(h.db)).toEqual([]);
     });
 
+    it("a capture reads the session alone; the refunds are read when reconciliation asks for the whole state", async () => {
+      const c = await checkout();
+      await h.emulator.control.pay(c.providerOrderId, { card: "4242424242424242" });
+      await h.settle();
+      const callsSince = async (before: number) => (await h.emulator.control.calls()).slice(before).map((call) => `${call.method} ${call.path}`);
+      const before = (await h.emulator.control.calls()).length;
+      const captured = await c.deps.provider.captureOrder({ providerOrderId: c.providerOrderId, orderId: c.orderId, requestId: `coursepay-${c.orderId}-capture-0` });
+      expect(captured).toMatchObject({ ok: true, value: { orderId: c.orderId, gross: { minor: 4900, currency: "USD" }, status: "COMPLETED" } });
+      expect(await callsSince(before)).toEqual([`GET /v1/checkout/sessions/${c.providerOrderId}`]);
+      const beforeState = (await h.emulator.control.calls()).length;
+      expect(await c.deps.provider.getOrder({ providerOrderId: c.providerOrderId, orderId: c.orderId })).toMatchObject({ ok: true, value: { status: "COMPLETED", refunds: [] } });
+      expect(await callsSince(beforeState)).toEqual([`GET /v1/checkout/sessions/${c.providerOrderId}`, "GET /v1/refunds"]);
+    });
+
     it("a second Pay by card for the same course (another tab) makes the first page unpayable, so it is paid once", async () => {
       const first = await checkout();
       const second = await startCheckout(first.deps, first.user.id, { kind: "course", courseId: first.course.id }, { returnUrls });
