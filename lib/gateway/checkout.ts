@@ -27,6 +27,6 @@ export async function startGatewayCheckout(
   const { handoff, connection } = found;
   const price = money(handoff.priceMinor, handoff.currency);
   const item = { courseId: null, externalRef: `${connection.slug}:${handoff.lmsCourse}:${handoff.lmsClass}`, sku: `lms-${handoff.id}`, title: handoff.title, price };
-  const orderId = await insertOrder(deps.db, { gatewayHandoffId: handoff.id }, deps.provider.name, price, [item]);
-  return openProviderOrder(deps, orderId, price, [item], options.returnUrls?.(orderId));
+  const order = await insertOrder(deps.db, { gatewayHandoffId: handoff.id }, deps.provider.name, [item]);
+  return openProviderOrder(deps, order.id, order.total, [item], options.returnUrls?.(order.id));
 }

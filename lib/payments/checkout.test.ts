@@ -1,14 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { enrollments, orders, paymentEvents, payments } from "@/db/schema";
+import { enrollments, orderItems, orders, paymentEvents, payments } from "@/db/schema";
+import { money } from "@/lib/money";
 import { addToCart, cartCount } from "@/lib/cart";
 import { enroll } from "@/lib/enrollment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
 import { rowsRead } from "@/lib/testing/rows-read";
 import { usePayments } from "@/lib/testing/payments";
-import { captureCheckout, selectionSchema, startCheckout, type StartDeps } from "./checkout";
+import { captureCheckout, insertOrder, selectionSchema, startCheckout, type StartDeps } from "./checkout";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES } from "./messages";
 import { returnedId, returnUrls } from "./redirects";
@@ -139,12 +140,26 @@ for (const engine of testEngines()) {
       if (!started.ok) throw new Error(started.message);
       const sent = await paypalOrder(started.providerOrderId);
       expect(sent.purchase_units[0]!.amount).toEqual(expect.objectContaining({ currency_code: "USD", value: "157.00" }));
-      expect(sent.purchase_units[0]!.items.map((i) => i.sku).sort()).toEqual(courses.map((c) => c.id).sort());
+      expect(sent.purchase_units[0]!.items.map((i) => i.sku)).toEqual(courses.map((c) => c.id));
+      // Our order, written in the statement that read the cart: the items' sum, their courses in the cart's order.
+      const [order] = await ordersOf(user.id);
+      expect(order).toMatchObject({ id: started.orderId, status: "created", currency: "USD", totalMinor: 15700, courseIds: courses.map((c) => c.id) });
+      const items = await h.db.select().from(orderItems).where(eq(orderItems.orderId, started.orderId));
+      expect(items.map((i) => [i.courseId, i.unitPriceMinor, i.currency]).sort()).toEqual(courses.map((c) => [c.id, c.priceMinor, "USD"]).sort());
 
       await h.emulator.control.approveOrder(started.providerOrderId);
       expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
       expect(await activeFull(user.id)).toEqual(courses.map((c) => c.id).sort());
       expect(await cartCount(h.db, user.id)).toBe(1); // the EUR course waits for its own payment
+    });
+
+    it("an order's items are in one currency: items in two write nothing", async () => {
+      const user = await buyer();
+      const [usd, eur] = await Promise.all([makeCourse(h.db), makeCourse(h.db, { currency: "EUR" })]);
+      const item = (c: typeof usd) => ({ courseId: c.id, externalRef: null, title: c.title, price: money(c.priceMinor, c.currency) });
+      await expect(insertOrder(h.db, { userId: user.id }, "paypal", [item(usd), item(eur)])).rejects.toThrow(/one currency/);
+      expect(await ordersOf(user.id)).toEqual([]);
+      expect(await insertOrder(h.db, { userId: user.id }, "paypal", [item(usd)])).toEqual({ id: expect.any(String), total: money(usd.priceMinor, "USD") });
     });
 
     it("leaves out courses the buyer already owns, with a message, and refuses when nothing is left", async () => {
@@ -158,8 +173,10 @@ for (const engine of testEngines()) {
       await addToCart(h.db, user.id, fresh.id);
       const started = await startCheckout(deps, user.id, { kind: "cart", currency: "USD" });
       expect(started).toMatchObject({ ok: true, removed: [] });
+      const ordersBefore = await ordersOf(user.id);
       const again = await startCheckout(deps, user.id, { kind: "course", courseId: owned.id });
       expect(again).toMatchObject({ ok: false, removed: ["Owned one"], message: expect.stringMatching(/already own/) });
+      expect(await ordersOf(user.id)).toEqual(ordersBefore); // nothing to pay for: no order written
     });
 
     it("a cancelled approval charges nothing and cannot be captured", async () => {

@@ -1,12 +1,11 @@
 import "server-only";
-import { and, asc, eq, exists, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, eq, sql, type SQL, type SQLChunk, type SQLWrapper } from "drizzle-orm";
 import { preparedPerDb, preparedSqlPerDb, type Db, type Queryable } from "@/db/client";
 import { cartItems, carts, courses, enrollments, orderItems, orders, orderStatus, type Course, type Order } from "@/db/schema";
 import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
-import { asCurrency, CURRENCIES, money, sum, type Money } from "@/lib/money";
+import { CURRENCIES, money, type Money } from "@/lib/money";
 import { buyersOrder, buyersOrderByProviderId, buyersOrderValues, type Buyer } from "./buyer";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
@@ -55,27 +54,23 @@ const CAPTURE_CLAIM_SECONDS = 120;
 export async function startCheckout(deps: StartDeps, userId: string, selection: Selection, options: { returnUrls?: (orderId: string) => { success: string; cancel: string } } = {}): Promise<StartResult> {
   if (!deps.checkoutEnabled) return { ok: false, message: CHECKOUT_MESSAGES.paymentsUnavailable, removed: [] };
   const { db, provider } = deps;
-  const candidates = await selectedCourses(db, userId, selection);
+  const { candidates, order, earlier } = await selectAndOrder(db, userId, provider, selection);
   const removed = candidates.filter((c) => c.owned);
   if (removed.length) await removeFromCart(db, userId, removed.map((c) => c.id));
   // A course whose earlier payment PayPal is still clearing is not paid for again (it stays in the cart).
   const waiting = candidates.filter((c) => !c.owned && c.pending);
-  const buying = candidates.filter((c) => !c.owned && !c.pending);
   const removedTitles = [...removed, ...waiting].map((c) => c.title);
-  if (buying.length === 0) {
+  if (!order) {
     const message = waiting.length ? CHECKOUT_MESSAGES.paymentPending : removed.length ? CHECKOUT_MESSAGES.allOwned : CHECKOUT_MESSAGES.nothingToPay;
     return { ok: false, message, removed: removedTitles };
   }
 
-  const currency = buying[0]!.currency;
-  const items = buying.map((c) => ({ courseId: c.id, externalRef: null, sku: c.id, title: c.title, price: money(c.priceMinor, c.currency) }));
-  const total = sum(items.map((i) => i.price), asCurrency(currency));
-
+  const items = candidates.filter((c) => c.bought).map((c) => ({ courseId: c.id, sku: c.id, title: c.title, price: money(c.priceMinor, c.currency) }));
   // Providers whose page takes the money before we hear of it (Stripe) cannot be stopped at capture like PayPal:
-  // an earlier unpaid page for these courses (another tab) is made unpayable first, so only one can be paid.
-  if (provider.abandonOrder) await abandonEarlierCheckouts(deps, userId, items.map((i) => i.courseId));
-  const orderId = await insertOrder(db, { userId }, provider.name, total, items);
-  return openProviderOrder(deps, orderId, total, items, options.returnUrls?.(orderId), removedTitles);
+  // an earlier unpaid page for these courses (another tab) is made unpayable before this one exists, so only one can
+  // be paid. (This order has no provider order yet, so it is not among them.)
+  for (const providerOrderId of earlier) await cancelCheckout(deps, userId, providerOrderId);
+  return openProviderOrder(deps, order.id, order.total, items, options.returnUrls?.(order.id), removedTitles);
 }
 
 /**
@@ -110,77 +105,65 @@ const recordProviderOrder = preparedPerDb((db) =>
     .prepare("checkout_record_provider_order"),
 );
 
-/** The buyer's still-unpaid checkouts with this provider for any of these courses, each cancelled as the buyer's "back" would. */
-async function abandonEarlierCheckouts(deps: StartDeps, userId: string, courseIds: string[]) {
-  const earlier = await earlierCheckouts(deps.db).execute({ userId, provider: deps.provider.name, courseIds: JSON.stringify(courseIds) });
-  for (const { providerOrderId } of earlier) if (providerOrderId) await cancelCheckout(deps, userId, providerOrderId);
-}
-
-/**
- * abandonEarlierCheckouts' look-up, built once per handle: the courses as one JSON parameter (as insertOrder takes
- * them), matched against the order's own course list, which insertOrder writes with its items.
- */
-const earlierCheckouts = preparedPerDb((db) =>
-  db
-    .select({ providerOrderId: orders.providerOrderId })
-    .from(orders)
-    .where(
-      and(
-        eq(orders.userId, sql.placeholder("userId")),
-        eq(orders.provider, sql.placeholder("provider")),
-        eq(orders.status, "created"),
-        sql`${orders.courseIds} && array(select jsonb_array_elements_text(${sql.placeholder("courseIds")}::jsonb)::uuid)`,
-      ),
-    )
-    .prepare("checkout_earlier_checkouts"),
-);
-
 export type NewOrderItem = { courseId: string | null; externalRef: string | null; title: string; price: Money };
 
 /**
- * Our order (status `created`) and its item snapshot, in one statement (two data-modifying CTEs) — atomic
- * without a transaction, and one round trip. The prices are the ones just read from the database (the courses
- * table, or a verified LMS handoff); the order is a store user's or a gateway handoff's. Returns the new order's id.
+ * Our order (status `created`) and its item snapshot, in one statement — atomic without a transaction, and one
+ * round trip. The prices are ones just read from the database (a verified LMS handoff); the order is a store user's
+ * or a gateway handoff's. Returns the new order's id and its total (the items' sum, as the database wrote it).
  */
-export async function insertOrder(
-  db: Queryable,
-  owner: { userId: string } | { gatewayHandoffId: string },
-  providerName: Order["provider"],
-  total: Money,
-  items: NewOrderItem[],
-): Promise<string> {
+export async function insertOrder(db: Queryable, owner: { userId: string } | { gatewayHandoffId: string }, providerName: Order["provider"], items: NewOrderItem[]): Promise<NewOrder> {
   const [row] = await insertOrderStatement(db, {
     userId: "userId" in owner ? owner.userId : null,
     handoffId: "gatewayHandoffId" in owner ? owner.gatewayHandoffId : null,
-    currency: total.currency,
-    totalMinor: total.minor,
     provider: providerName,
-    courseIds: JSON.stringify(items.flatMap((i) => (i.courseId ? [i.courseId] : []))),
-    items: JSON.stringify(items.map((i) => ({ course_id: i.courseId, external_ref: i.externalRef, title: i.title, unit_price_minor: i.price.minor, currency: i.price.currency }))),
+    items: JSON.stringify(items.map((i, position) => ({ course_id: i.courseId, external_ref: i.externalRef, title: i.title, unit_price_minor: i.price.minor, currency: i.price.currency, position }))),
   });
-  return row!.order_id;
+  const order = newOrder(row!);
+  if (!order) throw new Error("An order needs items in one currency");
+  return order;
 }
+
+type NewOrder = { id: string; total: Money };
+type NewOrderRow = { order_id: string | null; order_total_minor: number | string | bigint | null; order_currency: string | null };
+const newOrder = (row: NewOrderRow): NewOrder | null =>
+  row.order_id ? { id: row.order_id, total: money(Number(row.order_total_minor), row.order_currency!) } : null;
+
+/**
+ * The order row and its items, as the two data-modifying CTEs every order insert ends with. They read `buying`
+ * (course_id, external_ref, title, unit_price_minor, currency, position), which the statement defines first; the
+ * order's total is the items' sum, its currency theirs, its course list theirs in order. No items, or items in more
+ * than one currency: no order. The statement then selects `order_id`, `order_total_minor` and `order_currency`
+ * from `new_order`.
+ */
+const orderInsert = (owner: { userId: SQLChunk; handoffId: SQLChunk }, provider: SQLChunk) => sql`
+  new_order as (
+    insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider, course_ids)
+    select ${owner.userId}::uuid, ${owner.handoffId}::uuid, 'created', min(currency), sum(unit_price_minor), ${provider},
+           coalesce(array_agg(course_id order by position) filter (where course_id is not null), '{}')
+    from buying
+    having count(*) > 0 and count(distinct currency) = 1
+    returning id, total_minor, currency
+  ),
+  new_items as (
+    insert into ${orderItems} (order_id, course_id, external_ref, title, unit_price_minor, currency)
+    select new_order.id, buying.course_id, buying.external_ref, buying.title, buying.unit_price_minor, buying.currency
+    from new_order, buying
+  )`;
+const newOrderColumns = sql`(select id from new_order) as order_id, (select total_minor from new_order) as order_total_minor, (select currency from new_order) as order_currency`;
 
 /**
  * insertOrder's statement, rendered once per database handle: the items (any number of them) arrive as one JSON
  * parameter, so a cart of one and a cart of five are the same statement.
  */
-const insertOrderStatement = preparedSqlPerDb<{ order_id: string }>("checkout_insert_order", () => {
+const insertOrderStatement = preparedSqlPerDb<NewOrderRow>("checkout_insert_order", () => {
   const value = (name: string) => sql.placeholder(name);
   return sql`
-    with new_order as (
-      insert into ${orders} (user_id, gateway_handoff_id, status, currency, total_minor, provider, course_ids)
-      values (${value("userId")}::uuid, ${value("handoffId")}::uuid, 'created', ${value("currency")}, ${value("totalMinor")}, ${value("provider")},
-              array(select id::uuid from jsonb_array_elements_text(${value("courseIds")}::jsonb) with ordinality as course (id, position) order by position))
-      returning id
+    with buying as (
+      select * from jsonb_to_recordset(${value("items")}::jsonb) as item (course_id uuid, external_ref text, title text, unit_price_minor bigint, currency char(3), position integer)
     ),
-    new_items as (
-      insert into ${orderItems} (order_id, course_id, external_ref, title, unit_price_minor, currency)
-      select new_order.id, item.course_id, item.external_ref, item.title, item.unit_price_minor, item.currency
-      from new_order, jsonb_to_recordset(${value("items")}::jsonb) as item (course_id uuid, external_ref text, title text, unit_price_minor bigint, currency char(3))
-      returning order_id
-    )
-    select order_id from new_items limit 1`;
+    ${orderInsert({ userId: value("userId"), handoffId: value("handoffId") }, value("provider"))}
+    select ${newOrderColumns}`;
 });
 
 /**
@@ -336,49 +319,77 @@ async function releaseClaim(db: Db, orderId: string) {
   await db.update(orders).set({ captureStartedAt: null, updatedAt: new Date() }).where(eq(orders.id, orderId));
 }
 
-/**
- * The selected paid courses, each with whether the buyer already owns it (an active full enrollment) and whether an
- * earlier payment for it is still pending — one query per selection kind, built once per database handle. Only what
- * an order needs is read: a course's page (body, instructor, outcomes, search vector) is kilobytes a checkout would
- * fetch and parse for nothing.
- */
-function selectionQuery(db: Queryable, kind: Selection["kind"]) {
-  const userId = sql.placeholder("userId");
-  const paid = and(eq(courses.published, true), sql`${courses.priceMinor} > 0`);
-  const pendingOrder = alias(orders, "pending_order");
-  const pendingItem = alias(orderItems, "pending_item");
-  const pending = exists(
-    db
-      .select({ one: sql`1` })
-      .from(pendingItem)
-      .innerJoin(pendingOrder, eq(pendingOrder.id, pendingItem.orderId))
-      .where(and(eq(pendingItem.courseId, courses.id), eq(pendingOrder.userId, userId), eq(pendingOrder.status, "pending"))),
-  ).mapWith(Boolean);
-  const owned = exists(
-    db
-      .select({ one: sql`1` })
-      .from(enrollments)
-      .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courses.id), eq(enrollments.status, "active"), eq(enrollments.mode, "full"))),
-  ).mapWith(Boolean);
-  const course = { id: courses.id, title: courses.title, priceMinor: courses.priceMinor, currency: courses.currency };
-  return kind === "course"
-    ? db.select({ course, owned, pending }).from(courses).where(and(eq(courses.id, sql.placeholder("courseId")), paid)).prepare("checkout_course_selection")
-    : db
-        .select({ course, owned, pending })
-        .from(cartItems)
-        .innerJoin(carts, eq(carts.id, cartItems.cartId))
-        .innerJoin(courses, eq(courses.id, cartItems.courseId))
-        .where(and(eq(carts.userId, userId), eq(courses.currency, sql.placeholder("currency")), paid))
-        .orderBy(asc(cartItems.addedAt))
-        .prepare("checkout_cart_selection");
-}
-const courseSelection = preparedPerDb((db) => selectionQuery(db, "course"));
-const cartSelection = preparedPerDb((db) => selectionQuery(db, "cart"));
+type Candidate = Pick<Course, "id" | "title" | "priceMinor" | "currency"> & { owned: boolean; pending: boolean; bought: boolean };
 
-async function selectedCourses(db: Db, userId: string, selection: Selection): Promise<(Pick<Course, "id" | "title" | "priceMinor" | "currency"> & { owned: boolean; pending: boolean })[]> {
+/**
+ * The selected paid courses, each with whether the buyer already owns it (an active full enrollment), whether an
+ * earlier payment for it is still pending, and whether it was bought — and our order (status `created`) with its
+ * items for those neither owned nor pending, written in the same statement: one round trip, prices straight from the
+ * courses table. Only what an order needs is read: a course's page (body, instructor, outcomes, search vector) is
+ * kilobytes a checkout would fetch and parse for nothing.
+ */
+async function selectAndOrder(
+  db: Db,
+  userId: string,
+  provider: PaymentProvider,
+  selection: Selection,
+): Promise<{ candidates: Candidate[]; order: NewOrder | null; earlier: string[] }> {
+  const values = { userId, provider: provider.name, abandons: provider.abandonOrder !== undefined };
   const rows =
     selection.kind === "course"
-      ? await courseSelection(db).execute({ userId, courseId: selection.courseId })
-      : await cartSelection(db).execute({ userId, currency: selection.currency });
-  return rows.map((r) => ({ ...r.course, owned: r.owned, pending: r.pending }));
+      ? await courseSelection(db, { ...values, courseId: selection.courseId })
+      : await cartSelection(db, { ...values, currency: selection.currency });
+  const candidates = rows.map((r) => ({ id: r.id, title: r.title, priceMinor: Number(r.price_minor), currency: r.currency, owned: r.owned, pending: r.pending, bought: r.bought }));
+  const order = rows[0] ? newOrder(rows[0]) : null;
+  if (!order && candidates.some((c) => c.bought)) throw new Error("An order needs items in one currency");
+  return { candidates, order, earlier: rows[0]?.earlier ?? [] };
 }
+
+type CandidateRow = NewOrderRow & {
+  id: string;
+  title: string;
+  price_minor: number | string | bigint;
+  currency: string;
+  owned: boolean;
+  pending: boolean;
+  bought: boolean;
+  earlier: string[] | null;
+};
+
+/** selectAndOrder's statement for one selection kind, with `candidate` (the courses, each with a position) given. */
+function selectionStatement(name: string, candidates: (columns: SQL) => SQL) {
+  return preparedSqlPerDb<CandidateRow>(name, () => {
+    const userId = sql`${sql.placeholder("userId")}::uuid`;
+    const owned = sql`exists (select 1 from ${enrollments} where ${enrollments.userId} = ${userId} and ${enrollments.courseId} = ${courses.id} and ${enrollments.status} = 'active' and ${enrollments.mode} = 'full') as owned`;
+    // For a provider whose page takes the money before we hear of it (`abandons`): the buyer's earlier unpaid checkouts
+    // with it for any of these courses. (The statement's snapshot does not show the order it writes.)
+    const earlier = sql`case when ${sql.placeholder("abandons")}::boolean then array(
+      select ${orders.providerOrderId} from ${orders}
+      where ${orders.userId} = ${userId} and ${orders.provider} = ${sql.placeholder("provider")} and ${orders.status} = 'created'
+        and ${orders.providerOrderId} is not null and ${orders.courseIds} && array(select course_id from buying)) end`;
+    const pending = sql`exists (select 1 from ${orderItems} as pending_item join ${orders} as pending_order on pending_order.id = pending_item.order_id
+      where pending_item.course_id = ${courses.id} and pending_order.user_id = ${userId} and pending_order.status = 'pending') as pending`;
+    return sql`
+      with candidate as (${candidates(sql`${courses.id}, ${courses.title}, ${courses.priceMinor}, ${courses.currency}, ${owned}, ${pending}`)}),
+      buying as (
+        select id as course_id, null::text as external_ref, title, price_minor as unit_price_minor, currency, position
+        from candidate where not owned and not pending
+      ),
+      ${orderInsert({ userId, handoffId: sql`null` }, sql.placeholder("provider"))}
+      select candidate.id, candidate.title, candidate.price_minor, candidate.currency, candidate.owned, candidate.pending,
+             exists (select 1 from buying where buying.course_id = candidate.id) as bought, ${newOrderColumns}, ${earlier} as earlier
+      from candidate order by candidate.position`;
+  });
+}
+const paid = sql`${courses.published} and ${courses.priceMinor} > 0`;
+const courseSelection = selectionStatement(
+  "checkout_course_selection",
+  (columns) => sql`select ${columns}, 1 as position from ${courses} where ${courses.id} = ${sql.placeholder("courseId")}::uuid and ${paid}`,
+);
+const cartSelection = selectionStatement(
+  "checkout_cart_selection",
+  (columns) => sql`
+    select ${columns}, row_number() over (order by ${cartItems.addedAt}) as position
+    from ${cartItems} join ${carts} on ${carts.id} = ${cartItems.cartId} join ${courses} on ${courses.id} = ${cartItems.courseId}
+    where ${carts.userId} = ${sql.placeholder("userId")}::uuid and ${courses.currency} = ${sql.placeholder("currency")} and ${paid}`,
+);
