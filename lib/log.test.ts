@@ -1,6 +1,7 @@
 /** The logger as a process uses it: what it wrote before the process was killed is on stdout, secrets redacted. */
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { censorSecrets } from "@/lib/log";
 
 const LINES = 200;
 
@@ -27,5 +28,30 @@ describe("log", () => {
     expect(lines.map((line) => line.n)).toEqual(Array.from({ length: LINES }, (_, i) => i));
     expect(lines[0]!.paypal).toEqual({ clientSecret: "[redacted]", op: "orders.capture" });
     expect(stdout).not.toContain("s3cr3t-value");
+  });
+});
+
+describe("censorSecrets", () => {
+  it("censors secret keys up to three levels down and leaves the caller's object as it was", () => {
+    const logged = { password: "p", paypal: { op: "orders.capture", clientSecret: "s" }, request: { headers: { authorization: "Bearer t", accept: "json" } } };
+    expect(censorSecrets(logged)).toEqual({ password: "[redacted]", paypal: { op: "orders.capture", clientSecret: "[redacted]" }, request: { headers: { authorization: "[redacted]", accept: "json" } } });
+    expect(logged.paypal.clientSecret).toBe("s");
+    expect(logged.request.headers.authorization).toBe("Bearer t");
+  });
+
+  it("passes a line without secrets on as the same object, and keeps the parts without secrets shared", () => {
+    const plain = { paypal: { op: "orders.create", status: 201 }, ms: 4 };
+    expect(censorSecrets(plain)).toBe(plain);
+    const mixed = { a: { status: 1 }, b: { secret: "x" } };
+    const out = censorSecrets(mixed);
+    expect(out.a).toBe(mixed.a);
+    expect(out.b).toEqual({ secret: "[redacted]" });
+  });
+
+  it("goes no deeper than three levels, and leaves errors and arrays to their serializers", () => {
+    const deep = { a: { b: { c: { password: "kept-out-of-reach" } } } };
+    expect(censorSecrets(deep)).toBe(deep);
+    const err = Object.assign(new Error("boom"), { code: "E" });
+    expect(censorSecrets({ err }).err).toBe(err);
   });
 });
