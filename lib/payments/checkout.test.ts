@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { queryRows } from "@/db/client";
+import { openPostgres, queryRows } from "@/db/client";
 import { enrollments, orderItems, orders, paymentEvents, payments } from "@/db/schema";
 import { money } from "@/lib/money";
 import { addToCart, cartCount } from "@/lib/cart";
@@ -427,6 +427,28 @@ for (const engine of testEngines()) {
       expect(await captureCheckout(second, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
       const tokenCalls = await h.emulator.control.calls({ path: "/v1/oauth2/token" });
       expect(tokenCalls).toHaveLength(2); // the first token, and one refresh after it was revoked
+    });
+
+    it.runIf(engine === "postgres")("PostgreSQL keeps one plan for each of a checkout's statements: past its first five custom plans, each runs from its generic plan", async () => {
+      // One connection, so pg_prepared_statements (per session) sees every statement of every checkout.
+      const one = openPostgres(h.handle.url!, { max: 1 });
+      try {
+        const deps = h.instance(one.db);
+        for (let i = 0; i < 8; i++) {
+          const [user, course] = await Promise.all([buyer(), makeCourse(h.db)]);
+          const started = await startAndApprove(deps, user.id, course.id);
+          expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+        }
+        const statements = await queryRows<{ statement: string; generic_plans: string; custom_plans: string }>(
+          one.db,
+          sql`select statement, generic_plans::text, custom_plans::text from pg_prepared_statements where generic_plans + custom_plans >= 8`,
+        );
+        expect(statements.length).toBe(5); // the order, its provider id, the look-up and claim, fulfil, and the raw events (one statement)
+        // A statement planned anew on every execution (a generic plan that always looks dearer) has 8 custom plans.
+        expect(statements.filter((s) => Number(s.custom_plans) > 5).map((s) => s.statement)).toEqual([]);
+      } finally {
+        await one.close();
+      }
     });
 
     it("an audit upgraded by a purchase becomes a full enrollment tied to the order item", async () => {

@@ -6,7 +6,7 @@ import { removeFromCart } from "@/lib/cart";
 import { log } from "@/lib/log";
 import { z } from "zod";
 import { CURRENCIES, money, type Money } from "@/lib/money";
-import { buyersOrder, buyersOrderByProviderId, buyersOrderValues, type Buyer } from "./buyer";
+import { asBuyer, buyersOrder, buyersOrderValues, perBuyer, type Buyer } from "./buyer";
 import { fulfil } from "./fulfil";
 import { CHECKOUT_MESSAGES, failureMessage } from "./messages";
 import { moveOrder } from "./orders";
@@ -188,7 +188,8 @@ export async function cancelCheckout(deps: CheckoutDeps, who: string | Buyer, pr
  * provider captures an order once, and fulfil() applies the result once.
  */
 export async function captureCheckout(deps: CheckoutDeps, who: string | Buyer, providerOrderId: string): Promise<CaptureResult> {
-  const [found] = await buyersOrderClaim(deps.db).execute(buyersOrderValues(who, deps.provider.name, providerOrderId));
+  const buyer = asBuyer(who);
+  const [found] = await buyersOrderClaim(deps.db, buyer).execute(buyersOrderValues(buyer, deps.provider.name, providerOrderId));
   // Someone else's order looks exactly like an unknown one: nothing is revealed and nothing changes.
   if (!found) return { ok: false, kind: "refused", message: CHECKOUT_MESSAGES.notFound };
   // Not claimed when read: settled (the answer without a capture call), or not claimable for a reason
@@ -304,15 +305,15 @@ async function claimCapture(db: Db, order: Order): Promise<Claim> {
  * checked before the function runs. The order's columns are as read before the claim, as when they were two
  * statements; the claim itself re-checks the status under the row's lock.
  */
-const buyersOrderClaim = preparedPerDb((db) =>
+const buyersOrderClaim = perBuyer((db, buyersOrder, shape) =>
   db
     .select({
       order: orders,
       claim: sql<ClaimRow | null>`(select json_build_object('outcome', claim.outcome, 'attempt', claim.attempt) from ${claimCall(orders.id)} as claim where ${orders.status} = any(${CLAIMABLE}::order_status[]))`,
     })
     .from(orders)
-    .where(buyersOrderByProviderId())
-    .prepare("checkout_buyers_order_claim"),
+    .where(buyersOrder)
+    .prepare(`checkout_buyers_order_claim_${shape}`),
 );
 
 async function releaseClaim(db: Db, orderId: string) {
