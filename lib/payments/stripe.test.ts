@@ -10,6 +10,7 @@ import { enrollments, orders, paymentEvents, payments } from "@/db/schema";
 import { signature } from "@/emulators/stripe";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { planCounts } from "@/lib/testing/plans";
 import { STRIPE_RETURN_URLS, useStripe } from "@/lib/testing/stripe";
 import { cancelCheckout, captureCheckout, startCheckout } from "./checkout";
 import { checkInvariants } from "./invariants";
@@ -115,6 +116,22 @@ for (const engine of testEngines()) {
       const unknown = event.replace("checkout.session.completed", "customer.created").replace("evt_forged", "evt_unknown");
       expect(await send(unknown, signature(h.emulator.webhookSecret, unknown, now))).toMatchObject({ status: 200, body: { outcome: "ignored: unhandled event type customer.created" } });
       expect(await stored()).toBe(before + 2);
+    });
+
+    it.runIf(engine === "postgres")("PostgreSQL keeps one plan for each statement of a Stripe checkout and its webhooks", async () => {
+      // One connection, so pg_prepared_statements (per session) sees every statement; it receives the webhooks too.
+      const one = h.secondPool(1);
+      const deps = h.instance(one);
+      h.receiveWith(deps);
+      for (let i = 0; i < 8; i++) {
+        const [user, course] = await Promise.all([makeUser(h.db), makeCourse(h.db)]);
+        const started = await startCheckout(deps, user.id, { kind: "course", courseId: course.id }, { returnUrls });
+        if (!started.ok) throw new Error(started.message);
+        await h.emulator.control.pay(started.providerOrderId, { card: "4242424242424242" });
+        expect(await captureCheckout(deps, user.id, started.providerOrderId)).toMatchObject({ ok: true, status: "completed" });
+        await h.settle();
+      }
+      expect((await planCounts(one, 8)).replanned).toEqual([]);
     });
   });
 }

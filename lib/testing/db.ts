@@ -39,8 +39,11 @@ export async function createTestDb(engine: Engine, options: { poolSize?: number 
 export type TestDb = {
   readonly db: Db;
   readonly handle: DbHandle;
-  /** A second connection pool to the same database, as a second app instance would have (PGlite: the same one). */
-  secondPool(): Db;
+  /**
+   * A second connection pool to the same database, as a second app instance would have (PGlite: the same one);
+   * `connections` 1 gives a single session, whose pg_prepared_statements see every statement it ran.
+   */
+  secondPool(connections?: number): Db;
 };
 
 export function useTestDb(engine: Engine, options: { poolSize?: number } = {}): TestDb {
@@ -54,10 +57,10 @@ export function useTestDb(engine: Engine, options: { poolSize?: number } = {}): 
     await handle?.close();
   });
   return {
-    secondPool() {
+    secondPool(connections = 5) {
       if (!handle) throw new Error("test database not open yet");
       if (handle.engine === "pglite" || !handle.url) return handle.db;
-      const pool = openPostgres(handle.url, { max: 5 });
+      const pool = openPostgres(handle.url, { max: connections });
       extraPools.push(pool);
       return pool.db;
     },

@@ -26,7 +26,7 @@ export type PaymentHarness = {
   /** One "app instance": its own PayPal client (token memory, retries, certificate cache) over `db`. */
   instance(db?: Db, options?: { timeoutMs?: number; maxRetries?: number }): Instance;
   /** A second connection pool to the same database, as a second app instance would have (PGlite: the same one). */
-  secondPool(): Db;
+  secondPool(connections?: number): Db;
   /** Which instances handle incoming notifications (round-robin). Defaults to a fresh instance. */
   receiveWith(...instances: Instance[]): void;
   /** Waits until every webhook and IPN delivery, retry and IPN processing has finished. */
@@ -67,7 +67,7 @@ export function usePayments(
       });
       return createPaymentDeps(env, db, { retryBaseMs: 5, timeoutMs: clientOptions.timeoutMs ?? 3_000, maxRetries: clientOptions.maxRetries });
     },
-    secondPool: () => t.secondPool(),
+    secondPool: (connections) => t.secondPool(connections),
     receiveWith(...instances) {
       receivers = instances;
     },

@@ -22,7 +22,7 @@ export type StripeHarness = {
   receiveWith(...instances: StripeDeps[]): void;
   /** Waits until every webhook delivery has been handled. */
   settle(): Promise<void>;
-  secondPool(): Db;
+  secondPool(connections?: number): Db;
   readonly received: { status: number; body: string }[];
 };
 
@@ -61,7 +61,7 @@ export function useStripe(engine: Engine, shared?: Pick<TestDb, "db" | "secondPo
       await harness.emulator.control.flush();
       while (inFlight.size) await Promise.all([...inFlight]);
     },
-    secondPool: () => t.secondPool(),
+    secondPool: (connections) => t.secondPool(connections),
     received,
   };
 
