@@ -4,6 +4,7 @@ import { z } from "zod";
 import { enrollments, orders, paymentEvents, payments, refunds } from "@/db/schema";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { planCounts } from "@/lib/testing/plans";
 import { usePayments, type Instance } from "@/lib/testing/payments";
 import { addToCart } from "@/lib/cart";
 import { captureCheckout, captureOrder, startCheckout } from "./checkout";
@@ -107,6 +108,20 @@ for (const engine of testEngines()) {
       expect(await activeCourses(order.user.id)).toHaveLength(2);
       const [refund] = await h.db.select().from(refunds).where(eq(refunds.paymentId, (await paymentOf(order.orderId)).id));
       expect(refund).toMatchObject({ amountMinor: 1000, status: "completed", requestedBy: null });
+    });
+
+    it.runIf(engine === "postgres")("PostgreSQL keeps one plan for each statement of the webhooks: approvals captured here, and the captures the buyer made", async () => {
+      // One connection that both checks out and receives the webhooks, so pg_prepared_statements (per session) sees all.
+      const one = h.secondPool(1);
+      const deps = h.instance(one);
+      h.receiveWith(deps);
+      for (let i = 0; i < 8; i++) {
+        const approved = await approvedOrder(deps, [4900]);
+        await h.settle(); // the APPROVED webhook captures it
+        expect((await orderRow(approved.orderId)).status).toBe("completed");
+        await paidOrder(deps, [2500]);
+      }
+      expect((await planCounts(one, 8)).replanned).toEqual([]);
     });
 
     it("events about a subscription this store did not sell are stored and ignored", async () => {
