@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { planCounts } from "@/lib/testing/plans";
 import { enrollments, orderItems, orders, paymentEvents, payments } from "@/db/schema";
 import { money } from "@/lib/money";
 import { addToCart, cartCount } from "@/lib/cart";
 import { enroll } from "@/lib/enrollment";
 import { testEngines } from "@/lib/testing/db";
 import { makeCourse, makeUser } from "@/lib/testing/fixtures";
+import { planCounts } from "@/lib/testing/plans";
 import { rowsRead } from "@/lib/testing/rows-read";
 import { usePayments } from "@/lib/testing/payments";
 import { captureCheckout, insertOrder, selectionSchema, startCheckout, type StartDeps } from "./checkout";
