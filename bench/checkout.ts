@@ -20,7 +20,11 @@
  *   unrecorded warm-up of every side. The buyers of a round arrive at random moments within one checkout's duration
  *   (the bare side's, from its warm-up), not all at once (the reason is at runRound in bench/checkout-side.ts).
  * - app_cpu_ms_per_checkout: CPU time of ours' process during its rounds per checkout (service layer, provider
- *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own.
+ *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own, over
+ *   every level; app_cpu_ms_per_checkout_<level> and floor_cpu_ms_per_checkout_<level> the same at one level. They
+ *   differ by level for every side, bare included: on this machine the same work costs about twice the CPU at 10
+ *   in flight as at 50, and more again at 1 (BENCH_LEVELS=1,10,50): a checkout wakes the process more often
+ *   (10 times at 1 in flight, 6 at 50), and each wake-up likely finds its caches taken by the other processes.
  *
  * - statements_per_checkout: what a checkout sends, counted over a few unmeasured checkouts on a connection of its
  *   own (counting turns on postgres.js's debug mode, which the measured pool must not pay for).
@@ -39,7 +43,8 @@
  *
  * Prints a table and, as the last line, JSON: per provider under providers.<name>, and for PayPal also at top level:
  *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels,
- *   statements_per_checkout, floor_ratio_p50, floor_ratio_p99, floor_cpu_ms_per_checkout.
+ *   statements_per_checkout, floor_ratio_p50, floor_ratio_p99, floor_cpu_ms_per_checkout, and per level
+ *   app_cpu_ms_per_checkout_<level>, floor_cpu_ms_per_checkout_<level>.
  * Targets (issue 15): every ratio_p50 ≤ 1.05, every ratio_p99 ≤ 1.25, app_cpu_ms_per_checkout ≤ 2.5.
  *
  * Each side runs in a process of its own (bench/checkout-side.ts, where the reason is), as a store's app process runs
@@ -267,6 +272,7 @@ async function main(): Promise<void> {
       const levels: ProviderReport["levels"] = {};
       const cpu = { ours: 0, floor: 0 };
       let checkouts = 0;
+      const cpuAt: Record<string, typeof cpu & { checkouts: number }> = {};
       for (const level of LEVELS) {
         // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets). The bare
         // side's, its buyers all starting at once, gives one checkout's duration (approval included): each of `level`
@@ -303,6 +309,7 @@ async function main(): Promise<void> {
         cpu.ours += collected.ours.cpuMicros;
         cpu.floor += collected.floor.cpuMicros;
         checkouts += o.checkouts;
+        cpuAt[String(level)] = { ours: collected.ours.cpuMicros, floor: collected.floor.cpuMicros, checkouts: o.checkouts };
       }
       // Both sides' CPU includes the buyer's approval calls; taken out of each (measured in its own process), as
       // they are not the store's.
@@ -312,7 +319,7 @@ async function main(): Promise<void> {
         buyersUsed += used;
       }
       emulator.stop();
-      const perCheckout = (micros: number, approval: number) => round3(micros / 1000 / checkouts - approval);
+      const perCheckout = (micros: number, approval: number, over = checkouts) => round3(micros / 1000 / over - approval);
       const report: ProviderReport = {
         latency_ms: LATENCY_MS,
         levels,
@@ -323,7 +330,13 @@ async function main(): Promise<void> {
       };
       for (const level of LEVELS) {
         const at = levels[String(level)]!;
-        Object.assign(report, { [`ratio_p50_${level}`]: at.ratio_p50, [`ratio_p99_${level}`]: at.ratio_p99 });
+        const spent = cpuAt[String(level)]!;
+        Object.assign(report, {
+          [`ratio_p50_${level}`]: at.ratio_p50,
+          [`ratio_p99_${level}`]: at.ratio_p99,
+          [`app_cpu_ms_per_checkout_${level}`]: perCheckout(spent.ours, approvalCpu.ours, spent.checkouts),
+          [`floor_cpu_ms_per_checkout_${level}`]: perCheckout(spent.floor, approvalCpu.floor, spent.checkouts),
+        });
       }
       report.floor_ratio_p50 = Object.fromEntries(LEVELS.map((level) => [level, levels[String(level)]!.floor_ratio_p50]));
       report.floor_ratio_p99 = Object.fromEntries(LEVELS.map((level) => [level, levels[String(level)]!.floor_ratio_p99]));
@@ -358,7 +371,7 @@ async function main(): Promise<void> {
         }
       }
       lines.push(
-        `  ${name}: app CPU per checkout ${report.app_cpu_ms_per_checkout.toFixed(2)} ms (target ≤ 2.5), floor ${report.floor_cpu_ms_per_checkout.toFixed(2)} ms (the buyer's approval, ${report.approval_cpu_ms.toFixed(2)} ms, taken out of each); ${report.statements_per_checkout} statements per checkout`,
+        `  ${name}: app CPU per checkout ${report.app_cpu_ms_per_checkout.toFixed(2)} ms (target ≤ 2.5; ${LEVELS.map((level) => `${(report[`app_cpu_ms_per_checkout_${level}`] as number).toFixed(2)} at ${level} in flight`).join(", ")}), floor ${report.floor_cpu_ms_per_checkout.toFixed(2)} ms (the buyer's approval, ${report.approval_cpu_ms.toFixed(2)} ms, taken out of each); ${report.statements_per_checkout} statements per checkout`,
       );
     }
     lines.push("");
