@@ -270,9 +270,8 @@ async function main(): Promise<void> {
       };
 
       const levels: ProviderReport["levels"] = {};
-      const cpu = { ours: 0, floor: 0 };
-      let checkouts = 0;
-      const cpuAt: Record<string, typeof cpu & { checkouts: number }> = {};
+      /** CPU (µs) of ours and the floor over each level's recorded checkouts. */
+      const cpuAt: Record<string, { ours: number; floor: number; checkouts: number }> = {};
       for (const level of LEVELS) {
         // Warm-up of every side at this level (JIT, pool connections, prepared statements, emulator sockets). The bare
         // side's, its buyers all starting at once, gives one checkout's duration (approval included): each of `level`
@@ -306,9 +305,6 @@ async function main(): Promise<void> {
           floor_ratio_p50: round3(f.p50_ms / b.p50_ms),
           floor_ratio_p99: round3(f.p99_ms / b.p99_ms),
         };
-        cpu.ours += collected.ours.cpuMicros;
-        cpu.floor += collected.floor.cpuMicros;
-        checkouts += o.checkouts;
         cpuAt[String(level)] = { ours: collected.ours.cpuMicros, floor: collected.floor.cpuMicros, checkouts: o.checkouts };
       }
       // Both sides' CPU includes the buyer's approval calls; taken out of each (measured in its own process), as
@@ -319,13 +315,14 @@ async function main(): Promise<void> {
         buyersUsed += used;
       }
       emulator.stop();
-      const perCheckout = (micros: number, approval: number, over = checkouts) => round3(micros / 1000 / over - approval);
+      const all = Object.values(cpuAt).reduce((sum, at) => ({ ours: sum.ours + at.ours, floor: sum.floor + at.floor, checkouts: sum.checkouts + at.checkouts }));
+      const perCheckout = (micros: number, approval: number, checkouts: number) => round3(micros / 1000 / checkouts - approval);
       const report: ProviderReport = {
         latency_ms: LATENCY_MS,
         levels,
         approval_cpu_ms: round3(approvalCpu.ours),
-        app_cpu_ms_per_checkout: perCheckout(cpu.ours, approvalCpu.ours),
-        floor_cpu_ms_per_checkout: perCheckout(cpu.floor, approvalCpu.floor),
+        app_cpu_ms_per_checkout: perCheckout(all.ours, approvalCpu.ours, all.checkouts),
+        floor_cpu_ms_per_checkout: perCheckout(all.floor, approvalCpu.floor, all.checkouts),
         statements_per_checkout: round3(statementsPerCheckout),
       };
       for (const level of LEVELS) {
