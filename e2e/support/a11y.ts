@@ -72,12 +72,19 @@ async function invisiblyFocused(page: Page): Promise<string[]> {
   return invisible;
 }
 
-/** At 390 × 844 (a phone), lists elements that stick out to the right and make the page scroll sideways. */
+/**
+ * At 390 × 844 (a phone), lists elements that stick out to the right and make the page scroll sideways. Measured in a
+ * page of its own (same context, so the same session) opened at that size on the same URL, never by resizing the page
+ * under test: once on CI, headless Chromium stopped producing frames after the page under test was resized back to
+ * the desktop size (the trace's screencast ends there), and the test's next click waited for a stable element until it
+ * timed out.
+ */
 async function overflowAtPhoneWidth(page: Page): Promise<string[]> {
-  const original = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
+  const phone = await page.context().newPage();
   try {
-    return await page.evaluate(() => {
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(page.url());
+    return await phone.evaluate(() => {
       const width = document.documentElement.clientWidth;
       if (document.documentElement.scrollWidth <= width) return [];
       return [...document.body.querySelectorAll("*")]
@@ -86,6 +93,6 @@ async function overflowAtPhoneWidth(page: Page): Promise<string[]> {
         .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 3).join(".")} ends at ${Math.round(el.getBoundingClientRect().right)} px`);
     });
   } finally {
-    if (original) await page.setViewportSize(original);
+    await phone.close();
   }
 }
