@@ -77,7 +77,8 @@ async function invisiblyFocused(page: Page): Promise<string[]> {
  * page of its own (same context, so the same session) opened at that size on the same URL, never by resizing the page
  * under test: once on CI, headless Chromium stopped producing frames after the page under test was resized back to
  * the desktop size (the trace's screencast ends there), and the test's next click waited for a stable element until it
- * timed out.
+ * timed out. What it measures is therefore the URL as the server renders it (a fresh GET), not state the page under
+ * test holds only in the browser (an open menu, typed input); an already used one-time link renders its "used" view.
  */
 async function overflowAtPhoneWidth(page: Page): Promise<string[]> {
   const phone = await page.context().newPage();
