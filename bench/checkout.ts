@@ -17,7 +17,7 @@
  * - At 10 and 50 concurrent checkouts (closed loop), the same number of measured checkouts for both sides, in rounds
  *   that alternate ours/bare in ABBA order so neither side systematically gets the warmer machine. In each round the
  *   first `concurrency` checkouts and the last ones (draining) are not recorded, and each level starts with an
- *   unrecorded warm-up of every side. The buyers of a round arrive at random moments within one checkout's duration
+ *   unrecorded warm-up of every side (BENCH_WARMUP checkouts, until V8 has optimized a checkout's code). The buyers of a round arrive at random moments within one checkout's duration
  *   (the bare side's, from its warm-up), not all at once (the reason is at runRound in bench/checkout-side.ts).
  * - app_cpu_ms_per_checkout: CPU time of ours' process during its rounds per checkout (service layer, provider
  *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own, over
@@ -55,7 +55,8 @@
  * the same two cores to carry them.
  *
  * Environment: BENCH_LATENCY_MS (200), BENCH_PROVIDERS ("paypal,stripe"), BENCH_LEVELS ("10,50"), BENCH_CHECKOUTS
- * (measured checkouts per side and level, default 400), BENCH_HISTORY (5000), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
+ * (measured checkouts per side and level, default 400), BENCH_WARMUP (unrecorded checkouts per side before each
+ * level, default 1,000), BENCH_HISTORY (5000), DATABASE_POOL_SIZE (the app's pool size), TEST_POSTGRES_URL,
  * BENCH_CPU_PROFILE_DIR (a CPU profile of each measured round, e.g. paypal-ours-10-1.cpuprofile).
  */
 import { spawn } from "node:child_process";
@@ -75,8 +76,16 @@ const measuredPerSide = () => Number(process.env.BENCH_CHECKOUTS ?? 400);
 /** Rounds per side and level (ABBA order over pairs of rounds). */
 const ROUNDS = 2;
 const perRound = () => Math.ceil(measuredPerSide() / ROUNDS);
-/** Unrecorded checkouts per side before a level's rounds (at least 2 × concurrency). */
-const warmupPerSide = (level: number) => Math.max(50, level * 4);
+/**
+ * Unrecorded checkouts per side before a level's rounds, at the level's concurrency (BENCH_WARMUP, at least
+ * 4 × concurrency): until V8 has optimized what a checkout runs at that load. Most functions run once or twice per
+ * checkout, so V8 optimizes them only after hundreds of checkouts, and a change of load deoptimizes some (other
+ * object shapes on other paths). With 50 checkouts of warm-up, each measured round of ours still had 52–74
+ * functions optimized (`--trace-opt`): the rounds measured a process in its first few hundred checkouts, not a
+ * store's server. With 1,000 at the level's own concurrency, 9–19.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1_000);
+const warmupPerSide = (level: number) => Math.max(WARMUP, level * 4);
 /** Approvals measured alone, to take the buyer's part out of the app's CPU. */
 const APPROVALS_MEASURED = 300;
 const PRICE_MINOR = 4900;
