@@ -17,8 +17,9 @@
  * - At 10 and 50 concurrent checkouts (closed loop), the same number of measured checkouts for both sides, in rounds
  *   that alternate ours/bare in ABBA order so neither side systematically gets the warmer machine. In each round the
  *   first `concurrency` checkouts and the last ones (draining) are not recorded, and each level starts with an
- *   unrecorded warm-up of every side (BENCH_WARMUP checkouts, until V8 has optimized a checkout's code). The buyers of a round arrive at random moments within one checkout's duration
- *   (the bare side's, from its warm-up), not all at once (the reason is at runRound in bench/checkout-side.ts).
+ *   unrecorded warm-up of every side (BENCH_WARMUP checkouts, until V8 has optimized a checkout's code). The
+ *   buyers of a round arrive at random moments within one checkout's duration (the bare side's, from its warm-up),
+ *   not all at once (the reason is at runRound in bench/checkout-side.ts).
  * - app_cpu_ms_per_checkout: CPU time of ours' process during its rounds per checkout (service layer, provider
  *   client, database driver, logging), minus the buyer's approval calls, whose CPU is measured on their own, over
  *   every level; app_cpu_ms_per_checkout_<level> and floor_cpu_ms_per_checkout_<level> the same at one level. They
@@ -82,7 +83,7 @@ const perRound = () => Math.ceil(measuredPerSide() / ROUNDS);
  * checkout, so V8 optimizes them only after hundreds of checkouts, and a change of load deoptimizes some (other
  * object shapes on other paths). With 50 checkouts of warm-up, each measured round of ours still had 52–74
  * functions optimized (`--trace-opt`): the rounds measured a process in its first few hundred checkouts, not a
- * store's server. With 1,000 at the level's own concurrency, 9–19.
+ * store's server. With 1,000 at the level's own concurrency, 10–23 at 10 in flight and 5–8 at 50.
  */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1_000);
 const warmupPerSide = (level: number) => Math.max(WARMUP, level * 4);
