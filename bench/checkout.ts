@@ -25,7 +25,8 @@
  *   every level; app_cpu_ms_per_checkout_<level> and floor_cpu_ms_per_checkout_<level> the same at one level. They
  *   differ by level for every side, bare included: on this machine the same work costs about twice the CPU at 10
  *   in flight as at 50, and more again at 1 (BENCH_LEVELS=1,10,50): a checkout wakes the process more often
- *   (10 times at 1 in flight, 6 at 50), and each wake-up likely finds its caches taken by the other processes.
+ *   (10 times at 1 in flight, 6 at 50), and on this machine a wake-up costs more the longer the process slept
+ *   (machine_wakeup below: 35 µs of work cost 80–110 µs of CPU 2 ms after the last wake-up and 200–250 µs 40 ms after).
  *
  * - statements_per_checkout: what a checkout sends, counted over a few unmeasured checkouts on a connection of its
  *   own (counting turns on postgres.js's debug mode, which the measured pool must not pay for).
@@ -45,7 +46,9 @@
  * Prints a table and, as the last line, JSON: per provider under providers.<name>, and for PayPal also at top level:
  *   latency_ms, ratio_p50_10, ratio_p99_10, ratio_p50_50, ratio_p99_50, app_cpu_ms_per_checkout, levels,
  *   statements_per_checkout, floor_ratio_p50, floor_ratio_p99, floor_cpu_ms_per_checkout, and per level
- *   app_cpu_ms_per_checkout_<level>, floor_cpu_ms_per_checkout_<level>.
+ *   app_cpu_ms_per_checkout_<level>, floor_cpu_ms_per_checkout_<level>; and machine_wakeup, this machine's CPU per
+ *   small callback back to back and after 2, 5 and 40 ms asleep (wakeupCost in bench/support.ts), to read runs on
+ *   different machines against each other.
  * Targets (issue 15): every ratio_p50 ≤ 1.05, every ratio_p99 ≤ 1.25, app_cpu_ms_per_checkout ≤ 2.5.
  *
  * Each side runs in a process of its own (bench/checkout-side.ts, where the reason is), as a store's app process runs
@@ -67,7 +70,7 @@ import { Agent } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres, { type Sql } from "postgres";
-import { backendCpu, backendCpuMs, httpCall, percentile, root, round3, startEmulatorProcess, type BackendCpu } from "./support";
+import { backendCpu, backendCpuMs, httpCall, percentile, root, round3, startEmulatorProcess, WAKEUP_GAPS_MS, wakeupCost, type BackendCpu } from "./support";
 import { STATEMENT_COUNTING_CHECKOUTS, type Buyer, type FromSide, type ProviderName, type RoundResult, type Side, type SideInit, type Timing, type ToSide } from "./checkout-side";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 200);
@@ -161,6 +164,10 @@ async function startSide(init: SideInit, appLog: number): Promise<SideProcess & 
 async function main(): Promise<void> {
   const [{ openPostgres, poolSize }, { migrateDatabase }, admin, schema] = await Promise.all([import("@/db/client"), import("@/db/migrate"), import("@/lib/testing/postgres-admin"), import("@/db/schema")]);
   const { sql, eq, count } = await import("drizzle-orm");
+
+  // First, while this process is quiet (no seeding garbage for the collector's threads to clear): the machine's price of
+  // a wake-up, with no app code (printed with the rest).
+  const wakeups = await wakeupCost();
 
   const logPath = path.join(root, ".data", "bench", "checkout-app.log");
   mkdirSync(path.dirname(logPath), { recursive: true });
@@ -384,7 +391,8 @@ async function main(): Promise<void> {
     lines.push("");
     lines.push("  targets: ratio_p50 ≤ 1.05 and ratio_p99 ≤ 1.25 at 10 and 50 in flight; app_cpu_ms_per_checkout ≤ 2.5");
     const first = reports[PROVIDERS[0]!]!;
-    const summary = { ...first, providers: reports, checkouts_per_side: perRound() * ROUNDS, pool: poolSize() };
+    lines.push(`  this machine's wake-ups (no app code; see wakeupCost): ${wakeups.back_to_back_us} µs of CPU per callback back to back, ${WAKEUP_GAPS_MS.map((gap) => `${wakeups[`gap_${gap}ms_us`]} µs after ${gap} ms asleep`).join(", ")}`);
+    const summary = { ...first, providers: reports, checkouts_per_side: perRound() * ROUNDS, pool: poolSize(), machine_wakeup: wakeups };
     console.log(lines.join("\n"));
     console.log(JSON.stringify(summary));
   } finally {
