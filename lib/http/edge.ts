@@ -8,12 +8,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { forwarded } from "./forwarded";
 import { PUBLIC_PAGE_HEADER } from "./csp";
 
-/** Powerful browser features the store never uses; PayPal's buttons need none of them (payment stays allowed). */
+/**
+ * Powerful browser features the store never uses; PayPal's buttons need none of them (payment stays allowed).
+ * Only names the browsers enforce: Chromium logs a console warning on every page for a name it does not know
+ * (it dropped `ambient-light-sensor` and never had `bluetooth`), and such a name would guard nothing anyway.
+ */
 const PERMISSIONS_POLICY = [
   "accelerometer=()",
-  "ambient-light-sensor=()",
   "autoplay=()",
-  "bluetooth=()",
   "camera=()",
   "display-capture=()",
   "geolocation=()",
