@@ -11,7 +11,7 @@ import { PUBLIC_PAGE_HEADER } from "./csp";
 /**
  * Powerful browser features the store never uses; PayPal's buttons need none of them (payment stays allowed).
  * Only names the browsers enforce: Chromium logs a console warning on every page for a name it does not know
- * (it dropped `ambient-light-sensor` and never had `bluetooth`), and such a name would guard nothing anyway.
+ * (Chromium 156 knows neither `ambient-light-sensor` nor `bluetooth`), and such a name would guard nothing anyway.
  */
 const PERMISSIONS_POLICY = [
   "accelerometer=()",
