@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "./schema";
-import { openPostgres, poolSize, preparedSqlPerDb } from "./client";
+import { openPostgres, poolSize, preparedSqlPerDb, queryRows } from "./client";
 import { useTestDb, testEngines } from "@/lib/testing/db";
 
 describe("pool size", () => {
@@ -43,6 +43,29 @@ describe.runIf(testEngines().includes("postgres"))("postgres client", () => {
       await handle.close();
       if (previous === undefined) delete process.env.DATABASE_PREPARE;
       else process.env.DATABASE_PREPARE = previous;
+    }
+  });
+});
+
+describe.runIf(testEngines().includes("postgres"))("a statement cut off after sending some rows", () => {
+  const t = useTestDb("postgres");
+  const numbers = sql`select i from generate_series(1, 3) as i`;
+
+  // postgres.js 3.4.9 counted rows per connection and reset the count only when a statement completed, so the next
+  // statement on that connection answered a sparse array ([ , , 1, 2, 3]) without an error
+  // (porsager/postgres#1119, #1181); patches/postgres+3.4.9.patch resets it. One connection, so the next statement
+  // surely runs where the first was cut off.
+  it.each([
+    ["fails partway (a division by zero in its third row)", sql`select 1 / (3 - i) as n from generate_series(1, 5) as i`],
+    ["loses its connection partway (the server ends it, as a restart does)", sql`select i, case when i = 3 then pg_terminate_backend(pg_backend_pid()) end as ended from generate_series(1, 5) as i`],
+  ])("leaves the next statement's rows whole when it %s", async (_, cutOff) => {
+    const handle = openPostgres(t.handle.url!, { max: 1 });
+    try {
+      await expect(queryRows(handle.db, cutOff)).rejects.toThrow();
+      const rows = await queryRows<{ i: number }>(handle.db, numbers);
+      expect([...rows]).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    } finally {
+      await handle.close();
     }
   });
 });
