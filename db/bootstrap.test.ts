@@ -1,9 +1,10 @@
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "@/lib/testing/app-process";
 import { databaseUrl } from "@/lib/testing/postgres-admin";
 import { testEngines } from "@/lib/testing/db";
-import { openPostgres, type DbHandle } from "./client";
-import { databaseWaitSeconds, waitForDatabase } from "./bootstrap";
+import { openPostgres, queryRows, type DbHandle } from "./client";
+import { databaseWaitSeconds, whileDatabaseStarts } from "./bootstrap";
 
 describe("waiting for the database at start-up", () => {
   const handles: DbHandle[] = [];
@@ -12,6 +13,7 @@ describe("waiting for the database at start-up", () => {
     handles.push(handle);
     return handle;
   };
+  const answers = (handle: DbHandle) => async () => (await queryRows<{ one: number }>(handle.db, sql`select 1 as one`))[0]!.one;
   afterEach(async () => {
     vi.restoreAllMocks();
     await Promise.all(handles.splice(0).map((handle) => handle.close()));
@@ -27,7 +29,7 @@ describe("waiting for the database at start-up", () => {
     const said = vi.spyOn(console, "log").mockImplementation(() => {});
     const handle = open(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
     const started = Date.now();
-    const error = await waitForDatabase(handle, 1, 100).catch((e: unknown) => e);
+    const error = await whileDatabaseStarts(handle, 1, answers(handle), 100).catch((e: unknown) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(String((error as Error).cause ?? error)).toContain("ECONNREFUSED");
     expect(said.mock.calls).toEqual([[expect.stringMatching(/^\[coursepay\] waiting up to 1 s for the database \(PostgreSQL at 127\.0\.0\.1:\d+\/none\)/)]]);
@@ -38,13 +40,37 @@ describe("waiting for the database at start-up", () => {
     const url = new URL(databaseUrl("postgres"));
     url.username = "no_such_role";
     const started = Date.now();
-    const error = await waitForDatabase(open(url.toString()), 30).catch((e: unknown) => e);
+    const handle = open(url.toString());
+    const error = await whileDatabaseStarts(handle, 30, answers(handle)).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(String((error as Error).cause ?? error)).toMatch(/role "no_such_role" does not exist/);
     expect(said).not.toHaveBeenCalled();
   });
 
   it.runIf(testEngines().includes("postgres"))("returns at once when the server answers", async () => {
-    await expect(waitForDatabase(open(databaseUrl("postgres")), 0)).resolves.toBeUndefined();
+    const handle = open(databaseUrl("postgres"));
+    await expect(whileDatabaseStarts(handle, 0, answers(handle))).resolves.toBe(1);
+  });
+
+  it.runIf(testEngines().includes("postgres"))("runs the whole step again when the server ends its connection partway, as a restarting server does", async () => {
+    const said = vi.spyOn(console, "log").mockImplementation(() => {});
+    const handle = open(databaseUrl("postgres"));
+    const backends: number[] = [];
+    const value = await whileDatabaseStarts(
+      handle,
+      30,
+      async () => {
+        const [{ pid }] = (await queryRows<{ pid: number }>(handle.db, sql`select pg_backend_pid() as pid`)) as [{ pid: number }];
+        backends.push(pid);
+        // What a fast shutdown sends every connection (57P01), after the step had already been answered once.
+        if (backends.length === 1) await handle.db.execute(sql`select pg_terminate_backend(pg_backend_pid())`);
+        return answers(handle)();
+      },
+      100,
+    );
+    expect(value).toBe(1);
+    expect(backends).toHaveLength(2);
+    expect(backends[1]).not.toBe(backends[0]);
+    expect(said).toHaveBeenCalledTimes(1);
   });
 });

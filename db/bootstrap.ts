@@ -3,7 +3,6 @@
  * migrations, then (when enabled) seed the demo catalog and accounts. Called from instrumentation.ts, so
  * `next dev` and `next start` behave the same.
  */
-import { sql } from "drizzle-orm";
 import { dbHandle, type DbHandle } from "./client";
 import { migrateDatabase } from "./migrate";
 import { seedDemo } from "./seed";
@@ -21,10 +20,11 @@ export function databaseWaitSeconds(env: Record<string, string | undefined> = pr
 
 /**
  * What a server that is starting, restarting or not yet reachable answers (a refused or reset connection, a
- * timeout, a name its DNS does not know yet, PostgreSQL's "the database system is starting up"). Anything else
- * — a wrong password, a database that does not exist — will not go away by waiting.
+ * timeout, a name its DNS does not know yet, PostgreSQL's "the database system is starting up"), and what a server
+ * that is shutting down tells the connections it ends (57P01 fast shutdown, 57P02 crash). Anything else — a wrong
+ * password, a database that does not exist — will not go away by waiting.
  */
-const NOT_READY = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "57P03"]);
+const NOT_READY = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "57P01", "57P02", "57P03"]);
 
 function notReadyYet(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
@@ -34,19 +34,19 @@ function notReadyYet(error: unknown): boolean {
 }
 
 /**
- * Waits up to `seconds` for the database to answer: an app started together with its database (a compose file,
- * a host rebooting) or while it restarts comes up once the database does, instead of exiting. Says once that it
- * waits and why. PGlite runs in this process, so there is nothing to wait for.
+ * Runs `step`, and runs it again from the start while the database is not ready, for up to `seconds`: an app
+ * started together with its database (a compose file, a host rebooting) or while it restarts comes up once the
+ * database does, instead of exiting. The whole step, not only a first `select 1`: a server that answers that and
+ * then restarts drops the connection the migration lock is waiting on. So `step` must be safe to run again after
+ * failing partway. Says once that it waits and why. PGlite runs in this process, so there is nothing to wait for.
  */
-export async function waitForDatabase(handle: DbHandle, seconds: number, pauseMs = 500): Promise<void> {
-  if (handle.engine === "pglite") return;
+export async function whileDatabaseStarts<T>(handle: DbHandle, seconds: number, step: () => Promise<T>, pauseMs = 500): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   for (let said = false; ; said = true) {
     try {
-      await handle.db.execute(sql`select 1`);
-      return;
+      return await step();
     } catch (error) {
-      if (!notReadyYet(error) || Date.now() >= deadline) throw error;
+      if (handle.engine === "pglite" || !notReadyYet(error) || Date.now() >= deadline) throw error;
       if (!said) console.log(`[coursepay] waiting up to ${seconds} s for the database (${handle.describe}) to accept connections`);
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
@@ -56,9 +56,12 @@ export async function waitForDatabase(handle: DbHandle, seconds: number, pauseMs
 export async function bootstrapDatabase(): Promise<void> {
   const handle = dbHandle();
   const started = Date.now();
-  await waitForDatabase(handle, databaseWaitSeconds());
-  await migrateDatabase(handle);
-  const report = demoSeedingEnabled() ? await seedDemo(handle.db) : null;
+  const report = await whileDatabaseStarts(handle, databaseWaitSeconds(), async () => {
+    // Migrations run in one transaction, and so does the seed: a try cut off by a restart leaves nothing half
+    // done, and the next try shows the passwords of the demo accounts it creates instead of losing them.
+    await migrateDatabase(handle);
+    return demoSeedingEnabled() ? handle.db.transaction((tx) => seedDemo(tx)) : null;
+  });
   console.log(`[coursepay] database ready: ${handle.describe} (${Date.now() - started} ms)`);
   if (report?.coursesCreated) console.log(`[coursepay] seeded the demo catalog (${report.coursesCreated} courses)`);
   if (report?.subscriptionProductsCreated) console.log(`[coursepay] seeded ${report.subscriptionProductsCreated} demo membership and payment plan(s)`);

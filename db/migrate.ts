@@ -8,7 +8,7 @@ import { withSessionLock, type DbHandle } from "./client";
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
 // Any fixed 64-bit key; several app instances starting together take turns on it.
-const MIGRATION_LOCK = 7_261_003_001;
+export const MIGRATION_LOCK = 7_261_003_001;
 
 /** Applies pending migrations; re-running is a no-op. Safe when several instances start at once. */
 export async function migrateDatabase(handle: DbHandle): Promise<void> {

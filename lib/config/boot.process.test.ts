@@ -1,5 +1,8 @@
 /** A production start with a bad configuration exits non-zero with one line per problem, before it listens. */
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openPostgres, queryRows } from "@/db/client";
+import { MIGRATION_LOCK } from "@/db/migrate";
 import { freePort, PRODUCTION_ENV, spawnApp } from "@/lib/testing/app-process";
 import { startPgCluster } from "@/lib/testing/pg-cluster";
 import { databaseUrl } from "@/lib/testing/postgres-admin";
@@ -45,6 +48,29 @@ describe("a production start", () => {
     } finally {
       await app.stop();
       cluster?.stop();
+    }
+  });
+
+  it("restarted under it while it waits for the migration lock, it starts over and serves once the database is back", async () => {
+    const cluster = startPgCluster(await freePort());
+    // Another instance's migration, as far as this start can tell: it holds the lock until the restart ends it.
+    const other = openPostgres(cluster.url, { max: 1 });
+    let app: Awaited<ReturnType<typeof spawnApp>> | null = null;
+    try {
+      await other.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
+      app = await spawnApp({ ...PRODUCTION_ENV, DATABASE_URL: cluster.url }, { waitForReady: false });
+      const waiting = sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`;
+      await expect.poll(async () => (await queryRows<{ n: number }>(other.db, waiting))[0]!.n, { timeout: 30_000 }).toBe(1);
+      await cluster.restart();
+      const said = (text: string) => app!.lines.some((line) => line.includes(text));
+      await expect.poll(() => said("ready on"), { timeout: 60_000 }).toBe(true);
+      expect(app.lines.filter((line) => line.startsWith("[coursepay] cannot start"))).toEqual([]);
+      expect(said("waiting up to 30 s for the database")).toBe(true);
+      expect((await fetch(app.url)).status).toBe(200);
+    } finally {
+      await app?.stop();
+      await other.close();
+      cluster.stop();
     }
   });
 
