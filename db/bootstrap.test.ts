@@ -1,10 +1,12 @@
-import { sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "@/lib/testing/app-process";
-import { databaseUrl } from "@/lib/testing/postgres-admin";
+import { createDatabase, databaseUrl, dropDatabase } from "@/lib/testing/postgres-admin";
 import { testEngines } from "@/lib/testing/db";
 import { openPostgres, queryRows, type DbHandle } from "./client";
-import { databaseWaitSeconds, whileDatabaseStarts } from "./bootstrap";
+import { databaseWaitSeconds, prepareDatabase, whileDatabaseStarts } from "./bootstrap";
+import { courseSections, courses, lessons, users } from "./schema";
+import { DEMO_ACCOUNTS, DEMO_COURSES } from "./seed";
 
 describe("waiting for the database at start-up", () => {
   const handles: DbHandle[] = [];
@@ -73,4 +75,29 @@ describe("waiting for the database at start-up", () => {
     expect(backends[1]).not.toBe(backends[0]);
     expect(said).toHaveBeenCalledTimes(1);
   });
+});
+
+describe.runIf(testEngines().includes("postgres"))("instances preparing one new database at once", () => {
+  // Before the seed was one transaction, the later start failed here on a duplicate demo lesson.
+  it("both start: one seeds, the other waits for its rows and finds the demo data whole", async () => {
+    const name = `coursepay_prepare_${process.pid}_${Date.now()}`;
+    const url = await createDatabase(name);
+    const [first, second] = [openPostgres(url, { max: 2 }), openPostgres(url, { max: 2 })] as const;
+    try {
+      const reports = await Promise.all([prepareDatabase(first, { seed: true }), prepareDatabase(second, { seed: true })]);
+      expect(reports.map((report) => report!.coursesCreated).sort()).toEqual([0, DEMO_COURSES.length]);
+      expect(reports.flatMap((report) => report!.accountsCreated.map((account) => account.email)).sort()).toEqual(DEMO_ACCOUNTS.map((account) => account.email).sort());
+      const rows = async (table: typeof courses | typeof courseSections | typeof lessons | typeof users) => (await first.db.select({ n: count() }).from(table))[0]!.n;
+      // Two sections of two lessons per demo course: what one seed makes.
+      expect({ courses: await rows(courses), sections: await rows(courseSections), lessons: await rows(lessons), users: await rows(users) }).toEqual({
+        courses: DEMO_COURSES.length,
+        sections: 2 * DEMO_COURSES.length,
+        lessons: 4 * DEMO_COURSES.length,
+        users: DEMO_ACCOUNTS.length,
+      });
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+      await dropDatabase(name);
+    }
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
  */
 import { dbHandle, type DbHandle } from "./client";
 import { migrateDatabase } from "./migrate";
-import { seedDemo } from "./seed";
+import { seedDemo, type SeedReport } from "./seed";
 
 /** Demo data is on by default in development, off in production unless COURSEPAY_SEED_DEMO=true. */
 export function demoSeedingEnabled(): boolean {
@@ -53,15 +53,21 @@ export async function whileDatabaseStarts<T>(handle: DbHandle, seconds: number, 
   }
 }
 
+/**
+ * Migrations (one transaction, instances starting together take turns on its lock), then the demo seed when asked,
+ * also one transaction: a try cut off by a restart leaves nothing half done, the next try shows the passwords of the
+ * demo accounts it creates instead of losing them, and of two instances seeding at once the later one waits on the
+ * first one's rows and then finds them committed.
+ */
+export async function prepareDatabase(handle: DbHandle, { seed }: { seed: boolean }): Promise<SeedReport | null> {
+  await migrateDatabase(handle);
+  return seed ? handle.db.transaction((tx) => seedDemo(tx)) : null;
+}
+
 export async function bootstrapDatabase(): Promise<void> {
   const handle = dbHandle();
   const started = Date.now();
-  const report = await whileDatabaseStarts(handle, databaseWaitSeconds(), async () => {
-    // Migrations run in one transaction, and so does the seed: a try cut off by a restart leaves nothing half
-    // done, and the next try shows the passwords of the demo accounts it creates instead of losing them.
-    await migrateDatabase(handle);
-    return demoSeedingEnabled() ? handle.db.transaction((tx) => seedDemo(tx)) : null;
-  });
+  const report = await whileDatabaseStarts(handle, databaseWaitSeconds(), () => prepareDatabase(handle, { seed: demoSeedingEnabled() }));
   console.log(`[coursepay] database ready: ${handle.describe} (${Date.now() - started} ms)`);
   if (report?.coursesCreated) console.log(`[coursepay] seeded the demo catalog (${report.coursesCreated} courses)`);
   if (report?.subscriptionProductsCreated) console.log(`[coursepay] seeded ${report.subscriptionProductsCreated} demo membership and payment plan(s)`);
